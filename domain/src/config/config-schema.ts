@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/**
+ * The configuration of every process, validated in one place. Sources, lowest first: these
+ * defaults, the optional file named by DUTYROOM_CONFIG, then the environment (see `envVariables`).
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
+const url = (protocols: readonly string[]) =>
+  z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}:`)), { message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}` });
+
+export const configSchema = z.strictObject({
+  http: z.strictObject({ host: z.string().default('0.0.0.0'), port: port.default(8080) }).prefault({}),
+  mqtt: z
+    .strictObject({
+      /** An external broker; without it the launcher starts the embedded one. */
+      url: url(['mqtt', 'mqtts', 'tcp', 'ws', 'wss']).optional(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      embeddedPort: port.default(1884),
+      embeddedHost: z.string().default('127.0.0.1'),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      /** A PostgreSQL server; without it the embedded PGlite keeps its files under dataDir. */
+      url: url(['postgres', 'postgresql']).optional(),
+      /** PostgreSQL schema (search_path) for all tables; tests give each run its own. */
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/)
+        .default('public'),
+    })
+    .prefault({}),
+  influx: z
+    .strictObject({
+      /** InfluxDB for telemetry; without it telemetry stays in the relational store. */
+      url: url(['http', 'https']).optional(),
+      token: z.string().optional(),
+      /** v1 database, or the v2 bucket mapped to it (InfluxDB 2.x maps db → bucket by name). */
+      database: z.string().default('dutyroom'),
+      retentionPolicy: z.string().optional(),
+      flushIntervalMs: z.coerce.number().int().positive().default(1000),
+      batchSize: z.coerce.number().int().positive().default(5000),
+    })
+    .prefault({}),
+  ingest: z
+    .strictObject({
+      /** MQTT client id; the broker keeps this worker's persistent session under it. */
+      clientId: z.string().min(1).default('dutyroom-ingest'),
+      /** /metrics and /healthz of a stand-alone ingest process. */
+      httpPort: port.default(9464),
+    })
+    .prefault({}),
+  dataDir: z.string().default('.data'),
+  siteFile: z.string().default('sites/demo.yaml'),
+  /** Demo mode creates the demo accounts and prints them; never set it for a real site. */
+  demo: bool.default(false),
+  simulator: z
+    .strictObject({
+      enabled: bool.default(true),
+      /** Seconds between two readings of one meter. */
+      intervalSeconds: z.coerce.number().positive().default(30),
+      /** Seconds between two vacant-unit leaks started by the demo. */
+      leakEverySeconds: z.coerce.number().positive().default(120),
+      seed: z.coerce.number().int().default(1),
+    })
+    .prefault({}),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Payloads larger than this are dead-lettered unread. */
+  maxPayloadBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variable → config path. The README and docs/configuration.md list the same. */
+export const envVariables: Readonly<Record<string, readonly string[]>> = {
+  MQTT_URL: ['mqtt', 'url'],
+  MQTT_USERNAME: ['mqtt', 'username'],
+  MQTT_PASSWORD: ['mqtt', 'password'],
+  DUTYROOM_BROKER_PORT: ['mqtt', 'embeddedPort'],
+  DUTYROOM_BROKER_HOST: ['mqtt', 'embeddedHost'],
+  DATABASE_URL: ['database', 'url'],
+  DATABASE_SCHEMA: ['database', 'schema'],
+  INFLUX_URL: ['influx', 'url'],
+  INFLUX_TOKEN: ['influx', 'token'],
+  INFLUX_DATABASE: ['influx', 'database'],
+  INFLUX_RETENTION_POLICY: ['influx', 'retentionPolicy'],
+  DUTYROOM_HTTP_HOST: ['http', 'host'],
+  DUTYROOM_HTTP_PORT: ['http', 'port'],
+  PORT: ['http', 'port'],
+  DUTYROOM_INGEST_CLIENT_ID: ['ingest', 'clientId'],
+  DUTYROOM_INGEST_HTTP_PORT: ['ingest', 'httpPort'],
+  DUTYROOM_DATA_DIR: ['dataDir'],
+  DUTYROOM_SITE_FILE: ['siteFile'],
+  DUTYROOM_DEMO: ['demo'],
+  DUTYROOM_SIMULATOR: ['simulator', 'enabled'],
+  DUTYROOM_SIMULATOR_INTERVAL_SECONDS: ['simulator', 'intervalSeconds'],
+  DUTYROOM_SIMULATOR_LEAK_EVERY_SECONDS: ['simulator', 'leakEverySeconds'],
+  DUTYROOM_SIMULATOR_SEED: ['simulator', 'seed'],
+  LOG_LEVEL: ['logLevel'],
+  DUTYROOM_MAX_PAYLOAD_BYTES: ['maxPayloadBytes'],
+};
+
+/** The variable that sets a config path, for error messages that say what to change. */
+export function envNameFor(path: readonly (string | number | symbol)[]): string | undefined {
+  const key = path.map(String).join('.');
+  return Object.entries(envVariables).find(([, p]) => p.join('.') === key)?.[0];
+}

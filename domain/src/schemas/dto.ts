@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { anomalyStatuses, severities } from '../model/anomaly.ts';
+import { workOrderStatuses } from '../work-orders/lifecycle.ts';
+
+/** Shapes that cross the HTTP API and socket.io; the console parses them with these schemas. */
+
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+
+export const anomalyDtoSchema = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  rule: z.string(),
+  title: bilingual,
+  subject: z.string(),
+  unitId: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  severity: z.enum(severities),
+  status: z.enum(anomalyStatuses),
+  openedAt: z.number(),
+  lastSeenAt: z.number(),
+  /** Timestamp of the reading that last raised it. */
+  readingTs: z.number(),
+  count: z.number().int(),
+  evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  drill: z.boolean(),
+  version: z.number().int(),
+});
+export type AnomalyDto = z.infer<typeof anomalyDtoSchema>;
+
+export const checklistItemSchema = z.object({ id: z.string(), zh: z.string(), en: z.string(), done: z.boolean() });
+
+export const workOrderDtoSchema = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  anomalyId: z.string().nullable(),
+  rule: z.string().nullable(),
+  title: bilingual,
+  unitId: z.string().nullable(),
+  severity: z.enum(severities),
+  status: z.enum(workOrderStatuses),
+  gridId: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  assigneeName: z.string().nullable(),
+  checklist: z.array(checklistItemSchema),
+  createdAt: z.number(),
+  acknowledgedAt: z.number().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  drill: z.boolean(),
+  /** Grows with every change; a client drops a delta older than what it holds. */
+  version: z.number().int(),
+});
+export type WorkOrderDto = z.infer<typeof workOrderDtoSchema>;
+
+export const boardSnapshotSchema = z.object({
+  anomalies: z.array(anomalyDtoSchema),
+  workOrders: z.array(workOrderDtoSchema),
+});
+export type BoardSnapshot = z.infer<typeof boardSnapshotSchema>;
+
+export const userDtoSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.string(),
+  siteId: z.string(),
+});
+export type UserDto = z.infer<typeof userDtoSchema>;
+
+export const loginRequestSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export const acknowledgeRequestSchema = z.strictObject({ id: z.string().regex(/^\d+$/, 'a work order id') });
+
+export const deadLetterDtoSchema = z.object({
+  id: z.string(),
+  receivedAt: z.number(),
+  topic: z.string(),
+  reason: z.string(),
+  detail: z.string(),
+  payload: z.string(),
+});
+export type DeadLetterDto = z.infer<typeof deadLetterDtoSchema>;
+
+/** Errors at every edge: HTTP `{error:{code,message}}`, socket ack `{ok:false,code,message}`. */
+export const errorCodes = ['VALIDATION', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'WO_INVALID_TRANSITION', 'RATE_LIMITED', 'INTERNAL'] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Payload of `dutyroom/v1/<site>/anomalies/<id>` (retained, QoS 1): the anomaly's state after a change. */
+export const anomalyEventSchema = z.object({
+  change: z.enum(['opened', 'updated', 'cleared']),
+  anomaly: anomalyDtoSchema,
+});
+export type AnomalyEvent = z.infer<typeof anomalyEventSchema>;

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * The site file (one community, 小区/项目). Parsed at the edge by this schema; the YAML loader
+ * maps each issue's path back to a line and column of the file.
+ */
+
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-"');
+const isoDate = z.iso.date();
+
+export const occupancyStatuses = ['occupied', 'vacant', 'custody', 'decorating', 'shop-closed'] as const;
+export type OccupancyStatus = (typeof occupancyStatuses)[number];
+
+const occupancySchema = z.union([
+  z.enum(occupancyStatuses).transform((status) => ({ status })),
+  z.strictObject({
+    status: z.enum(occupancyStatuses),
+    since: isoDate.optional(),
+    /** 托管: meter readings taken when custody started (the allowance counts from them). */
+    startReadings: z.strictObject({ waterM3: z.number().nonnegative().optional(), electricityKwh: z.number().nonnegative().optional() }).optional(),
+  }),
+]);
+
+export const deviceKinds = [
+  'water-meter',
+  'electricity-meter',
+  'fire-panel',
+  'smoke-detector',
+  'gas-detector',
+  'leak-sensor',
+  'door-contact',
+  'access-reader',
+  'gateway',
+] as const;
+export type DeviceKind = (typeof deviceKinds)[number];
+
+const deviceSchema = z.strictObject({
+  id,
+  kind: z.enum(deviceKinds),
+  /** Litres (water) or kWh (electricity) per pulse, for meters that report pulse counts. */
+  pulseFactor: z.number().positive().optional(),
+  /** Unit of `total` when the device sends none in its payload. */
+  totalUnit: z.enum(['L', 'm3', 'kWh', 'Wh']).optional(),
+  hasValve: z.boolean().optional(),
+});
+
+const ownerSchema = z.strictObject({
+  name: z.string().min(1),
+  phone: z.string().regex(/^\+?[\d -]{5,20}$/, 'a phone number such as 13800000000'),
+  contactHours: z.string().optional(),
+});
+
+const unitSchema = z.strictObject({
+  id,
+  building: id,
+  floor: z.number().int(),
+  occupancy: occupancySchema,
+  /** 有钥匙: the management holds a key to the unit. */
+  keyHeld: z.boolean().default(false),
+  owner: ownerSchema.optional(),
+  /** Overrides the building's grid. */
+  grid: id.optional(),
+  devices: z.array(deviceSchema).default([]),
+});
+
+const buildingSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  kind: z.enum(['high-rise', 'multi-storey', 'villa', 'shop']),
+  floors: z.number().int().positive(),
+  grid: id,
+  devices: z.array(deviceSchema).default([]),
+});
+
+const personSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  role: z.enum(['steward', 'operator', 'customer-service', 'maintenance', 'security', 'supervisor', 'manager']),
+  phone: z.string().optional(),
+});
+
+const gridSchema = z.strictObject({ id, name: z.string().min(1), steward: id });
+
+export const siteFileSchema = z
+  .strictObject({
+    site: z.strictObject({
+      id,
+      name: z.string().min(1),
+      timezone: z.string().default('Asia/Shanghai'),
+    }),
+    people: z.array(personSchema).min(1),
+    grids: z.array(gridSchema).min(1),
+    /** 值班: the steward on duty, who covers a grid whose steward is off duty. */
+    onDuty: id.optional(),
+    buildings: z.array(buildingSchema).min(1),
+    units: z.array(unitSchema),
+  })
+  .superRefine((file, ctx) => {
+    const people = new Set(file.people.map((p) => p.id));
+    const grids = new Set(file.grids.map((g) => g.id));
+    const buildings = new Map(file.buildings.map((b) => [b.id, b]));
+    const seenDevices = new Set<string>();
+    const seenUnits = new Set<string>();
+    const checkDevice = (deviceId: string, path: (string | number)[]) => {
+      if (seenDevices.has(deviceId)) ctx.addIssue({ code: 'custom', path, message: `device "${deviceId}" is listed twice` });
+      seenDevices.add(deviceId);
+    };
+    file.grids.forEach((g, i) => {
+      if (!people.has(g.steward)) ctx.addIssue({ code: 'custom', path: ['grids', i, 'steward'], message: `no person "${g.steward}" in people` });
+    });
+    if (file.onDuty !== undefined && !people.has(file.onDuty))
+      ctx.addIssue({ code: 'custom', path: ['onDuty'], message: `no person "${file.onDuty}" in people` });
+    file.buildings.forEach((b, i) => {
+      if (!grids.has(b.grid)) ctx.addIssue({ code: 'custom', path: ['buildings', i, 'grid'], message: `no grid "${b.grid}"` });
+      b.devices.forEach((d, j) => {
+        checkDevice(d.id, ['buildings', i, 'devices', j, 'id']);
+      });
+    });
+    file.units.forEach((u, i) => {
+      if (seenUnits.has(u.id)) ctx.addIssue({ code: 'custom', path: ['units', i, 'id'], message: `unit "${u.id}" is listed twice` });
+      seenUnits.add(u.id);
+      const building = buildings.get(u.building);
+      if (building === undefined) ctx.addIssue({ code: 'custom', path: ['units', i, 'building'], message: `no building "${u.building}"` });
+      else if (u.floor > building.floors)
+        ctx.addIssue({ code: 'custom', path: ['units', i, 'floor'], message: `building "${building.id}" has ${building.floors} floors` });
+      if (u.grid !== undefined && !grids.has(u.grid)) ctx.addIssue({ code: 'custom', path: ['units', i, 'grid'], message: `no grid "${u.grid}"` });
+      u.devices.forEach((d, j) => {
+        checkDevice(d.id, ['units', i, 'devices', j, 'id']);
+      });
+    });
+  });
+
+export type SiteFile = z.infer<typeof siteFileSchema>;
+export type SiteDevice = z.infer<typeof deviceSchema>;
+export type SiteUnit = z.infer<typeof unitSchema>;
+export type Occupancy = z.infer<typeof occupancySchema>;

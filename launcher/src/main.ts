@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { ConfigError, createLogger, loadConfig, loadSiteFile, SiteFileError } from '@dutyroom/platform';
+import { PortInUseError } from '@dutyroom/server';
+import { startDemoPlayer } from '@dutyroom/simulators';
+import { BrokerPortInUseError } from './embedded-broker.ts';
+import { startStack } from './stack.ts';
+
+/** `npm start`: the whole product on embedded defaults, in demo mode unless told otherwise. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { demo: process.env['DUTYROOM_DEMO'] ?? true });
+  const log = createLogger(config.logLevel);
+  const site = await loadSiteFile(config.siteFile);
+  const consoleDir = fileURLToPath(new URL('../../console/build', import.meta.url));
+  const stack = await startStack({ config, site, log, consoleDir });
+  const simulator = config.simulator.enabled
+    ? await startDemoPlayer(site, { url: stack.mqttUrl }, config.simulator, log.child({ module: 'simulator' }))
+    : undefined;
+
+  const demo = stack.server.demo;
+  const lines = [
+    '',
+    `  Dutyroom 值班室 — ${site.site.name}`,
+    `  Console:   ${stack.server.url}`,
+    demo
+      ? `  Demo login: ${demo.username} / ${demo.password}   (demo mode: never use these accounts on a real site)`
+      : '  Log in with an account created by an administrator.',
+    `  MQTT:      ${stack.mqttUrl}${stack.broker ? ' (embedded broker)' : ''}`,
+    `  Database:  ${stack.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/pglite` : 'PostgreSQL'}`,
+    `  Telemetry: ${config.influx.url ?? 'embedded store'}`,
+    simulator ? `  Simulator: ${simulator.meters} meters of the demo site` : '  Simulator: off',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await simulator?.stop();
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof SiteFileError || error instanceof PortInUseError || error instanceof BrokerPortInUseError;
+  process.stderr.write(`\nDutyroom could not start: ${known ? (error as Error).message : (error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+export * from './config.ts';
+export type { Db, Queryable } from './db/db.ts';
+export { migrate, migrations } from './db/migrations.ts';
+export { openDatabase } from './db/open-database.ts';
+export { openPostgres } from './db/pg.db.ts';
+export { openPglite } from './db/pglite.db.ts';
+export * from './logger.ts';
+export * from './mqtt-connect.ts';
+export * from './repositories/anomaly-rows.ts';
+export * from './site-file.ts';

@@ -1,0 +1,2 @@
+export { PortInUseError, type RunningServer, type ServerDeps, startServer } from './server.ts';
+export { hashPassword, verifyPassword } from './services/passwords.ts';

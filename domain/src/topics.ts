@@ -19,10 +19,10 @@ export const topics = {
   anomaly: (siteId: string, anomalyId: string) => `${prefix}/${siteId}/anomalies/${anomalyId}`,
 } as const;
 
-/** Subscription filters. */
+/** Subscription filters: each process follows the site it serves. */
 export const topicFilters = {
-  allDeviceMessages: `${prefix}/+/devices/+/+`,
-  allAnomalies: `${prefix}/+/anomalies/+`,
+  deviceMessages: (siteId: string) => `${prefix}/${siteId}/devices/+/+`,
+  anomalies: (siteId: string) => `${prefix}/${siteId}/anomalies/+`,
 } as const;
 
 export type ParsedTopic =

@@ -54,7 +54,11 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
     log: log.child({ module: 'ingest.pipeline' }),
     config,
   });
-  const client = await startMqttSource(pipeline, { mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: config.ingest.clientId }, log);
+  const client = await startMqttSource(
+    pipeline,
+    { mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: config.ingest.clientId, siteId: deps.site.site.id },
+    log,
+  );
   publish = createAnomalyPublisher(client, log);
   log.info({ telemetry: influx ? 'influxdb' : 'embedded', site: deps.site.site.id }, 'ingest running');
 

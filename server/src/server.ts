@@ -89,7 +89,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   const follower = await startAnomalyFollower({
     mqtt: { ...config.mqtt, url: deps.mqttUrl },
-    clientId: `dutyroom-server-${site.siteId}`,
+    clientId: config.server.clientId,
+    siteId: site.siteId,
     db,
     workOrders,
     log: log.child({ module: 'server.anomaly-follower' }),

@@ -52,6 +52,12 @@ export const configSchema = z.strictObject({
       httpPort: port.default(9464),
     })
     .prefault({}),
+  server: z
+    .strictObject({
+      /** MQTT client id of the server's persistent session for anomaly events. */
+      clientId: z.string().min(1).default('dutyroom-server'),
+    })
+    .prefault({}),
   dataDir: z.string().default('.data'),
   siteFile: z.string().default('sites/demo.yaml'),
   /** Demo mode creates the demo accounts and prints them; never set it for a real site. */
@@ -95,6 +101,7 @@ export const envVariables: Readonly<Record<string, readonly string[]>> = {
   PORT: ['http', 'port'],
   DUTYROOM_INGEST_CLIENT_ID: ['ingest', 'clientId'],
   DUTYROOM_INGEST_HTTP_PORT: ['ingest', 'httpPort'],
+  DUTYROOM_SERVER_CLIENT_ID: ['server', 'clientId'],
   DUTYROOM_DATA_DIR: ['dataDir'],
   DUTYROOM_SITE_FILE: ['siteFile'],
   DUTYROOM_DEMO: ['demo'],

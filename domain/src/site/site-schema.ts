@@ -15,15 +15,18 @@ const isoDate = z.iso.date();
 export const occupancyStatuses = ['occupied', 'vacant', 'custody', 'decorating', 'shop-closed'] as const;
 export type OccupancyStatus = (typeof occupancyStatuses)[number];
 
-const occupancySchema = z.union([
-  z.enum(occupancyStatuses).transform((status) => ({ status })),
-  z.strictObject({
-    status: z.enum(occupancyStatuses),
-    since: isoDate.optional(),
-    /** 托管: meter readings taken when custody started (the allowance counts from them). */
-    startReadings: z.strictObject({ waterM3: z.number().nonnegative().optional(), electricityKwh: z.number().nonnegative().optional() }).optional(),
-  }),
-]);
+const occupancySchema = z.union(
+  [
+    z.enum(occupancyStatuses).transform((status) => ({ status })),
+    z.strictObject({
+      status: z.enum(occupancyStatuses),
+      since: isoDate.optional(),
+      /** 托管: meter readings taken when custody started (the allowance counts from them). */
+      startReadings: z.strictObject({ waterM3: z.number().nonnegative().optional(), electricityKwh: z.number().nonnegative().optional() }).optional(),
+    }),
+  ],
+  { error: `one of ${occupancyStatuses.join(', ')}, or { status, since, startReadings }` },
+);
 
 export const deviceKinds = [
   'water-meter',

@@ -7,6 +7,7 @@ export interface MqttSourceOptions {
   readonly mqtt: Config['mqtt'] & { url: string };
   /** Stable per worker: the broker keeps the session (and queued QoS 1 messages) under it. */
   readonly clientId: string;
+  readonly siteId: string;
 }
 
 /**
@@ -29,7 +30,7 @@ export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOpt
   client.on('connect', (connack) => {
     log.info({ sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
     // Subscribe on every connect: a broker that lost the session (restart without persistence) forgets it.
-    client.subscribe(topicFilters.allDeviceMessages, { qos: 1 }, (error) => {
+    client.subscribe(topicFilters.deviceMessages(options.siteId), { qos: 1 }, (error) => {
       if (error) log.error({ err: error }, 'subscribe failed');
     });
   });

@@ -18,6 +18,7 @@ export interface AnomalyFollower {
 export async function startAnomalyFollower(deps: {
   mqtt: Config['mqtt'] & { url: string };
   clientId: string;
+  siteId: string;
   db: Db;
   workOrders: WorkOrdersService;
   log: Logger;
@@ -48,7 +49,7 @@ export async function startAnomalyFollower(deps: {
     );
   };
   client.on('connect', () => {
-    client.subscribe(topicFilters.allAnomalies, { qos: 1 }, (error) => {
+    client.subscribe(topicFilters.anomalies(deps.siteId), { qos: 1 }, (error) => {
       if (error) log.error({ err: error }, 'subscribe to anomaly events failed');
     });
   });

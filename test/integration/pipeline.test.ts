@@ -1,4 +1,4 @@
-import { topics } from '@dutyroom/domain';
+import { boardSnapshotSchema, topics } from '@dutyroom/domain';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleSocket, devicePublisher, login } from '../harness/clients.ts';
@@ -102,7 +102,7 @@ for (const combo of matrix) {
       const cookie = await login(stack.server.url);
       const [a, b] = await Promise.all([consoleSocket(stack.server.url, cookie), consoleSocket(stack.server.url, cookie)]);
       try {
-        const board = await (await fetch(`${stack.server.url}/api/v1/board`, { headers: { cookie } })).json();
+        const board = boardSnapshotSchema.parse(await (await fetch(`${stack.server.url}/api/v1/board`, { headers: { cookie } })).json());
         expect(board.workOrders).toHaveLength(2);
 
         const [order] = await rows<{ id: string }>(`select id::text as id from work_orders where unit_id = '1-1-101'`);

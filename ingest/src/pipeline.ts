@@ -78,11 +78,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!detector.appliesTo.includes(reading.kind)) continue;
       let state = deviceStates.get(detector.id);
       if (state === undefined) {
-        state = detector.initialState();
+        state = detector.initialState(device);
         deviceStates.set(detector.id, state);
       }
       try {
-        events.push(...detector.onReading(state, reading, { config: configs.get(detector.id), device }));
+        events.push(...detector.onReading(state, reading, { config: configs.get(detector.id), device, now: reading.ts }));
       } catch (error) {
         // One broken rule must not silence the others.
         metrics.detectorErrors.inc({ detector: detector.id });

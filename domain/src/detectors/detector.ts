@@ -4,23 +4,38 @@ import type { Reading, ReadingKind } from '../model/reading.ts';
 import type { DeviceContext } from '../site/site-index.ts';
 
 export interface DetectorContext<Config> {
+  /** The rule's configuration for this device's site and unit type (site file `rules`, `rulesByUnitType`). */
   readonly config: Config;
+  /** The device whose reading is handled; in `onTick`, the device that last touched the state. */
   readonly device: DeviceContext;
+  /** The reading's trusted timestamp in `onReading`, the tick time in `onTick`: domain code never reads the clock. */
+  readonly now: number;
 }
 
 /**
- * A detector is pure: state in, reading in → findings out. State is plain JSON data owned by the
- * pipeline (mutated in place for speed, snapshotted for restarts); time comes from the reading.
+ * A detector is pure: state in, reading (or tick) in → state out (mutated in place), findings out.
+ * State is plain JSON data owned by the pipeline, which snapshots it so that "for N minutes" and
+ * hold-down timers survive a restart of the ingest.
  */
 export interface Detector<Config, State> {
   /** Stable: part of dedup keys, config paths and state snapshots. */
   readonly id: string;
+  /** Bump when the state shape changes: a snapshot of another version is discarded, not misread. */
   readonly version: number;
   readonly appliesTo: readonly ReadingKind[];
   /** `.default()` values are the seed defaults; parsing `{}` gives the full configuration. */
   readonly configSchema: z.ZodType<Config>;
-  initialState(): State;
+  /**
+   * Which state a reading belongs to. Default: one state per device. A rule about a fire zone, a
+   * door or a card keys by that instead; undefined skips the reading.
+   */
+  stateKey?(reading: Reading, device: DeviceContext): string | undefined;
+  initialState(device: DeviceContext): State;
   onReading(state: State, reading: Reading, ctx: DetectorContext<Config>): readonly DetectorEvent[];
+  /** Duration rules, hold-downs and missed heartbeats: called once the time `wakeAt` gives has come. */
+  onTick?(state: State, ctx: DetectorContext<Config>): readonly DetectorEvent[];
+  /** When this state next needs a tick (epoch ms), or undefined for never. */
+  wakeAt?(state: State): number | undefined;
 }
 
 /** Erases the type parameters for the registry; each detector checks its own state shape. */

@@ -9,8 +9,8 @@ const MIN = 60_000;
 const config = sut.configSchema.parse({});
 
 function device(occupancy: OccupancyStatus): DeviceContext {
-  const unit: UnitContext = { id: '3-1-1202', buildingId: '3', floor: 12, occupancy, keyHeld: false, gridId: 'g3' };
-  return { siteId: 'demo', device: { id: 'wm-3-1-1202', kind: 'water-meter' }, kind: 'water-meter', unit, buildingId: '3', gridId: 'g3' };
+  const unit: UnitContext = { id: '3-1-1202', buildingId: '3', unitType: 'high-rise', floor: 12, occupancy, keyHeld: false, gridId: 'g3' };
+  return { siteId: 'demo', device: { id: 'wm-3-1-1202', kind: 'water-meter' }, kind: 'water-meter', unit, areaId: undefined, buildingId: '3', gridId: 'g3' };
 }
 
 const reading = (ts: number, totalM3: number): Reading => ({
@@ -27,11 +27,11 @@ const reading = (ts: number, totalM3: number): Reading => ({
 
 /** Feeds readings in order and returns the event types per reading. */
 function run(occupancy: OccupancyStatus, steps: readonly [number, number][]): string[] {
-  const state = sut.initialState();
+  const state = sut.initialState(device(occupancy));
   return steps.map(
     ([ts, total]) =>
       sut
-        .onReading(state, reading(ts, total), { config, device: device(occupancy) })
+        .onReading(state, reading(ts, total), { config, device: device(occupancy), now: ts })
         .map((e) => e.type)
         .join(',') || '-',
   );
@@ -136,9 +136,9 @@ describe(sut.id, () => {
   });
 
   it('names the unit as subject, P2, with the litres as evidence', () => {
-    const state = sut.initialState();
-    sut.onReading(state, reading(T0, 5), { config, device: device('vacant') });
-    const [event] = sut.onReading(state, reading(T0 + MIN, 5.025), { config, device: device('vacant') });
+    const state = sut.initialState(device('vacant'));
+    sut.onReading(state, reading(T0, 5), { config, device: device('vacant'), now: T0 });
+    const [event] = sut.onReading(state, reading(T0 + MIN, 5.025), { config, device: device('vacant'), now: T0 + MIN });
     expect(event).toMatchObject({
       type: 'raise',
       rule: 'vacant-unit-water',
@@ -149,8 +149,8 @@ describe(sut.id, () => {
   });
 
   it('keeps its state small (≤ 1 KiB as JSON after a day of readings)', () => {
-    const state = sut.initialState();
-    for (let i = 0; i < 24 * 60; i++) sut.onReading(state, reading(T0 + i * MIN, 100 + i * 0.0001), { config, device: device('vacant') });
+    const state = sut.initialState(device('vacant'));
+    for (let i = 0; i < 24 * 60; i++) sut.onReading(state, reading(T0 + i * MIN, 100 + i * 0.0001), { config, device: device('vacant'), now: T0 + i * MIN });
     expect(JSON.stringify(state).length).toBeLessThan(1024);
   });
 });

@@ -39,7 +39,7 @@ export const vacantUnitWater: Detector<VacantUnitWaterConfig, VacantUnitWaterSta
 
   onReading(state, reading, { config, device }) {
     const unit = device.unit;
-    if (unit === undefined) return [];
+    if (unit === undefined || reading.kind !== 'water.total') return [];
     const slotMs = (config.windowMinutes * 60_000) / SLOTS;
     const slot = Math.floor(reading.ts / slotMs);
     if (state.lastTs === 0 || reading.value < state.lastTotal) {
@@ -71,7 +71,7 @@ export const vacantUnitWater: Detector<VacantUnitWaterConfig, VacantUnitWaterSta
     if (state.raised) {
       // The window's consumption fell below the threshold: the anomaly clears; the work order stays with people.
       state.raised = false;
-      return [{ type: 'clear', rule: 'vacant-unit-water', subject: unit.id }];
+      return [{ type: 'clear', rule: 'vacant-unit-water', subject: unit.id, closesWorkOrder: false }];
     }
     return [];
   },

@@ -1,4 +1,7 @@
-/** Why a message was not turned into a reading. Each reason is counted and dead-lettered. */
+/**
+ * Why a message (or one part of it) was not turned into readings. Each reason is counted in
+ * Prometheus, dead-lettered with the raw payload, and documented in docs/protocol.md.
+ */
 export const rejectionReasons = [
   'oversize',
   'unknown-topic',
@@ -7,6 +10,16 @@ export const rejectionReasons = [
   'unknown-device',
   'wrong-device-kind',
   'device-config',
+  /** A meter frame that cannot be read: no start byte, wrong length, missing end byte, bad BCD. */
+  'bad-frame',
+  'checksum',
+  /** A meter's error reply (DL/T 645 abnormal response, CJ/T 188 status error). */
+  'device-error',
+  'timestamp-future',
+  'timestamp-past',
+  /** Negative volume, NaN, a register beyond the meter's digits. */
+  'impossible-value',
+  'unsupported',
   'internal-error',
 ] as const;
 export type RejectionReason = (typeof rejectionReasons)[number];

@@ -8,6 +8,7 @@ const water = (extra: Partial<DeviceContext['device']> = {}): DeviceContext => (
   device: { id: 'wm-1', kind: 'water-meter', ...extra },
   kind: 'water-meter',
   unit: undefined,
+  areaId: undefined,
   buildingId: '1',
   gridId: 'g1',
 });
@@ -24,7 +25,7 @@ describe(normalizeNativeReading.name, () => {
     ['an ISO timestamp with offset', { ts: '2026-11-24T16:00:00+08:00', total: 1 }, water(), 1],
   ])('%s', (_title, payload, device, expected) => {
     const result = normalizeNativeReading(payload, device, NOW);
-    expect(result.ok && result.value.value).toBeCloseTo(expected, 9);
+    expect(result.ok && 'value' in result.value && result.value.value).toBeCloseTo(expected, 9);
   });
 
   it.each<[string, unknown, DeviceContext, string]>([

@@ -1,22 +1,25 @@
-import type { Reading, ReadingKind } from '../model/reading.ts';
+import type { Reading } from '../model/reading.ts';
+
+type MeterKind = 'water.total' | 'electricity.total';
+
 import { type Normalized, reject } from '../model/rejection.ts';
 import { type MeterTotalUnit, meterReadingPayloadSchema } from '../schemas/native-payloads.ts';
 import type { DeviceContext } from '../site/site-index.ts';
 import { trustedTimestamp } from './clock.ts';
 
-const readingKindOf: Partial<Record<DeviceContext['kind'], ReadingKind>> = {
+const readingKindOf: Partial<Record<DeviceContext['kind'], MeterKind>> = {
   'water-meter': 'water.total',
   'electricity-meter': 'electricity.total',
 };
 
 /** Factor to the canonical unit: m³ for water, kWh for electricity. */
-const toCanonical: Record<ReadingKind, Partial<Record<MeterTotalUnit, number>>> = {
+const toCanonical: Record<MeterKind, Partial<Record<MeterTotalUnit, number>>> = {
   'water.total': { L: 0.001, m3: 1 },
   'electricity.total': { kWh: 1, Wh: 0.001 },
 };
 
 /** Pulse factors are litres per pulse for water and kWh per pulse for electricity. */
-const pulseUnit: Record<ReadingKind, MeterTotalUnit> = { 'water.total': 'L', 'electricity.total': 'kWh' };
+const pulseUnit: Record<MeterKind, MeterTotalUnit> = { 'water.total': 'L', 'electricity.total': 'kWh' };
 
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues.map((i) => `${i.path.map(String).join('.') || '(payload)'}: ${i.message}`).join('; ');

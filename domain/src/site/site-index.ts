@@ -1,19 +1,23 @@
-import type { DeviceKind, OccupancyStatus, SiteDevice, SiteFile, SiteUnit } from './site-schema.ts';
+import type { DeviceKind, OccupancyStatus, SiteArea, SiteDevice, SiteFile, SiteUnit, UnitType } from './site-schema.ts';
 
 /** What the ingest and the server need to know about a device, resolved once from the site file. */
 export interface DeviceContext {
   readonly siteId: string;
   readonly device: SiteDevice;
   readonly kind: DeviceKind;
-  /** Set for a device inside a unit; public-area devices have none. */
+  /** Set for a device inside a unit; public-area and building devices have none. */
   readonly unit: UnitContext | undefined;
-  readonly buildingId: string;
+  /** Set for a device in a public area (公共区域). */
+  readonly areaId: string | undefined;
+  readonly buildingId: string | undefined;
   readonly gridId: string;
 }
 
 export interface UnitContext {
   readonly id: string;
   readonly buildingId: string;
+  /** The kind of building the unit is in: rule thresholds may differ per type. */
+  readonly unitType: UnitType;
   readonly floor: number;
   readonly occupancy: OccupancyStatus;
   readonly keyHeld: boolean;
@@ -28,6 +32,9 @@ export interface SiteIndex {
   /** The steward who owns a grid (网格管家). */
   stewardOf(gridId: string): string | undefined;
   readonly units: readonly SiteUnit[];
+  readonly areas: readonly SiteArea[];
+  /** Every device of the site, in file order. */
+  readonly devices: readonly DeviceContext[];
 }
 
 export function indexSite(file: SiteFile): SiteIndex {
@@ -35,17 +42,25 @@ export function indexSite(file: SiteFile): SiteIndex {
   const units = new Map<string, UnitContext>();
   const stewards = new Map(file.grids.map((g) => [g.id, g.steward]));
   const buildings = new Map(file.buildings.map((b) => [b.id, b]));
+  const siteId = file.site.id;
 
   for (const b of file.buildings) {
     for (const device of b.devices) {
-      devices.set(device.id, { siteId: file.site.id, device, kind: device.kind, unit: undefined, buildingId: b.id, gridId: b.grid });
+      devices.set(device.id, { siteId, device, kind: device.kind, unit: undefined, areaId: undefined, buildingId: b.id, gridId: b.grid });
+    }
+  }
+  for (const a of file.areas) {
+    for (const device of a.devices) {
+      devices.set(device.id, { siteId, device, kind: device.kind, unit: undefined, areaId: a.id, buildingId: a.building, gridId: a.grid });
     }
   }
   for (const u of file.units) {
-    const gridId = u.grid ?? buildings.get(u.building)?.grid ?? '';
+    const building = buildings.get(u.building);
+    const gridId = u.grid ?? building?.grid ?? '';
     const unit: UnitContext = {
       id: u.id,
       buildingId: u.building,
+      unitType: building?.kind ?? 'high-rise',
       floor: u.floor,
       occupancy: u.occupancy.status,
       keyHeld: u.keyHeld,
@@ -53,16 +68,18 @@ export function indexSite(file: SiteFile): SiteIndex {
     };
     units.set(u.id, unit);
     for (const device of u.devices) {
-      devices.set(device.id, { siteId: file.site.id, device, kind: device.kind, unit, buildingId: u.building, gridId });
+      devices.set(device.id, { siteId, device, kind: device.kind, unit, areaId: undefined, buildingId: u.building, gridId });
     }
   }
 
   return {
-    siteId: file.site.id,
+    siteId,
     timezone: file.site.timezone,
     device: (deviceId) => devices.get(deviceId),
     unit: (unitId) => units.get(unitId),
     stewardOf: (gridId) => stewards.get(gridId),
     units: file.units,
+    areas: file.areas,
+    devices: [...devices.values()],
   };
 }

@@ -1,4 +1,4 @@
-import type { Config, Reading } from '@dutyroom/domain';
+import { type Config, numericValue, type Reading } from '@dutyroom/domain';
 import type { Logger } from '@dutyroom/platform';
 import { InfluxDB, Point } from '@influxdata/influxdb-client';
 import type { TelemetrySink } from './telemetry-sink.ts';
@@ -14,11 +14,13 @@ export interface InfluxSinkEvents {
 
 /** Measurement per reading kind, one field; tags are only site and device (bounded cardinality). */
 export function toLineProtocol(reading: Reading): string | undefined {
+  const value = numericValue(reading);
+  if (value === undefined) return undefined;
   const [measurement, field] = reading.kind.split('.') as [string, string];
   return new Point(measurement)
     .tag('site', reading.siteId)
     .tag('device', reading.deviceId)
-    .floatField(field, reading.value)
+    .floatField(field, value)
     .timestamp(reading.ts)
     .toLineProtocol({ convertTime: (t) => String(t) });
 }

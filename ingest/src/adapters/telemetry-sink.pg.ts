@@ -1,3 +1,4 @@
+import { numericValue } from '@dutyroom/domain';
 import type { Db } from '@dutyroom/platform';
 import type { TelemetrySink } from './telemetry-sink.ts';
 
@@ -5,12 +6,14 @@ import type { TelemetrySink } from './telemetry-sink.ts';
 export function createPgTelemetrySink(db: Db): TelemetrySink {
   return {
     async write(reading) {
+      const value = numericValue(reading);
+      if (value === undefined) return;
       await db.query('insert into telemetry (site_id, device_id, kind, ts, value) values ($1, $2, $3, to_timestamp($4 / 1000.0), $5) on conflict do nothing', [
         reading.siteId,
         reading.deviceId,
         reading.kind,
         reading.ts,
-        reading.value,
+        value,
       ]);
     },
     flush: async () => undefined,

@@ -39,7 +39,16 @@ export type ReadingBody =
   | { readonly kind: 'tamper'; readonly active: boolean }
   /** A door contact, already polarity-corrected: true means the door stands open. */
   | { readonly kind: 'contact'; readonly open: boolean }
-  | { readonly kind: 'access'; readonly event: AccessEvent; readonly door: string | undefined; readonly card: string | undefined }
+  /** A door lock or maglock: a fire door must not be locked (防火门应关闭但不得上锁). */
+  | { readonly kind: 'lock'; readonly locked: boolean }
+  | {
+      readonly kind: 'access';
+      readonly event: AccessEvent;
+      readonly door: string | undefined;
+      readonly card: string | undefined;
+      /** Why a card was denied, as the reader says it: unknown, deactivated, expired, schedule… */
+      readonly reason: string | undefined;
+    }
   /** Device availability: MQTT last will, LWT, Zigbee2MQTT availability, LoRaWAN status. */
   | { readonly kind: 'status'; readonly online: boolean }
   | { readonly kind: 'battery'; readonly percent: number | undefined; readonly low: boolean }
@@ -58,6 +67,7 @@ export const readingKinds = [
   'leak',
   'tamper',
   'contact',
+  'lock',
   'access',
   'status',
   'battery',

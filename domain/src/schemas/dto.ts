@@ -43,6 +43,12 @@ export const workOrderDtoSchema = z.object({
   assigneeName: z.string().nullable(),
   checklist: z.array(checklistItemSchema),
   createdAt: z.number(),
+  /** Department the order is dispatched to (customer-service, maintenance, security, cleaning). */
+  department: z.string().nullable(),
+  /** Deadline of the current step under the site's time standards (物业跟随制); null when none runs. */
+  dueAt: z.number().nullable(),
+  /** When the console should turn the countdown amber. */
+  warnAt: z.number().nullable(),
   acknowledgedAt: z.number().nullable(),
   acknowledgedBy: z.string().nullable(),
   drill: z.boolean(),

@@ -1,3 +1,4 @@
+export * from './access/index.ts';
 export * from './config/config-schema.ts';
 export * from './detectors/detector.ts';
 export * from './detectors/index.ts';
@@ -12,6 +13,7 @@ export * from './normalizers/index.ts';
 export * from './normalizers/native.ts';
 export * from './normalizers/native-normalizer.ts';
 export * from './normalizers/normalizer.ts';
+export * from './notify/index.ts';
 export * from './schemas/dto.ts';
 export * from './schemas/native-payloads.ts';
 export * from './site/device-source-schema.ts';

@@ -1,0 +1,3 @@
+export * from './escalation.ts';
+export * from './retry.ts';
+export * from './routing.ts';

@@ -1,3 +1,4 @@
+import type { PushDto } from './notify/push-dto.ts';
 import type { AnomalyDto, ErrorCode, WorkOrderDto } from './schemas/dto.ts';
 
 /** THE socket.io event names and payloads, typed for both ends. */
@@ -7,14 +8,20 @@ export type AckResult = { ok: true } | { ok: false; code: ErrorCode; message: st
 export interface ServerToClientEvents {
   'anomaly:upserted': (anomaly: AnomalyDto) => void;
   'workOrder:upserted': (workOrder: WorkOrderDto) => void;
+  /** A push to this user (per-user room) or, in the control room, any push of the site; again on each delivery or acknowledgement. */
+  'push:upserted': (push: PushDto) => void;
 }
 
 export interface ClientToServerEvents {
   'workOrder:acknowledge': (request: { id: string }, ack: (result: AckResult) => void) => void;
+  /** 确认 a push: stops its escalation. */
+  'push:acknowledge': (request: { id: string }, ack: (result: AckResult) => void) => void;
 }
 
 /** Rooms: the control room of a site sees all of it; a steward's grid room only that grid. */
 export const rooms = {
   site: (siteId: string) => `site:${siteId}`,
   grid: (siteId: string, gridId: string) => `grid:${siteId}:${gridId}`,
+  /** One room per account: pushes to that person's open consoles. */
+  user: (userId: string) => `user:${userId}`,
 } as const;

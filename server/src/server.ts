@@ -4,10 +4,15 @@ import type { Db, Logger } from '@dutyroom/platform';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
-import { attachRealtime, createBroadcast, type RealtimeServer } from './realtime/gateway.ts';
+import { type Notify, startNotify } from './notify/index.ts';
+import { attachRealtime, createBroadcast, createConsoleChannel, type RealtimeServer, refreshGridRooms } from './realtime/gateway.ts';
 import { syncSite } from './repositories/site.repository.ts';
+import { workOrdersRepository } from './repositories/work-orders.repository.ts';
+import { createGridScope } from './services/access.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
-import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
+import { createRosterService } from './services/roster.service.ts';
+import { createStewardService } from './services/steward.service.ts';
+import { type Broadcast, createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -21,6 +26,8 @@ export interface ServerDeps {
   readonly extraMetrics?: readonly Registry[];
   readonly now?: () => number;
   readonly sweepEveryMs?: number;
+  /** How often push escalations and delivery retries are looked for. */
+  readonly notifyTickMs?: number;
 }
 
 export interface RunningServer {
@@ -30,6 +37,7 @@ export interface RunningServer {
   readonly io: RealtimeServer;
   readonly workOrders: WorkOrdersService;
   readonly follower: AnomalyFollower;
+  readonly notify: Notify;
   stop(): Promise<void>;
 }
 
@@ -44,7 +52,32 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   await db.transaction((tx) => syncSite(tx, deps.site));
 
   const auth = createAuthService(db, now);
-  const demo = config.demo ? (await auth.ensureDemoAccounts(site.siteId))[0] : undefined;
+  const demoAccounts = config.demo ? await auth.ensureDemoAccounts(deps.site) : [];
+  const demo = demoAccounts[0];
+  let io: RealtimeServer | undefined;
+  const roster = createRosterService({
+    db,
+    site: deps.site,
+    now,
+    onChange: () => {
+      if (io !== undefined) refreshGridRooms(io, scope, site.siteId).catch((error: unknown) => log.error({ err: error }, 'grid rooms not refreshed'));
+    },
+  });
+  const scope = createGridScope({ siteId: site.siteId, roster: roster.current, now });
+  const notify = await startNotify({
+    db,
+    site: deps.site,
+    index: site,
+    roster,
+    scope,
+    console: () => {
+      if (io === undefined) throw new Error('server not started');
+      return createConsoleChannel(io, site.siteId);
+    },
+    now,
+    log,
+    ...(deps.notifyTickMs === undefined ? {} : { tickMs: deps.notifyTickMs }),
+  });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -60,22 +93,41 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     siteName: deps.site.site.name,
     demo,
+    demoAccounts,
+    siteId: site.siteId,
+    accounts: {
+      roster,
+      steward: createStewardService({ db, site, scope, roster }),
+      notifier: () => notify.notifier,
+      vapidPublicKey: () => notify.vapidPublicKey,
+      findWorkOrder: (id) => workOrdersRepository.find(db, id),
+    },
     metrics: [registry, ...(deps.extraMetrics ?? [])],
     consoleDir: deps.consoleDir,
     ready: () => ready,
     log,
     secureCookies: false,
   });
-  const io = attachRealtime(app.server as HttpServer, {
+  io = attachRealtime(app.server as HttpServer, {
     auth,
     workOrders: () => {
       if (workOrders === undefined) throw new Error('server not started');
       return workOrders;
     },
+    notifier: () => notify.notifier,
+    scope,
     siteId: site.siteId,
     log: log.child({ module: 'server.realtime' }),
   });
-  workOrders = createWorkOrdersService({ db, site, broadcast: createBroadcast(io), now, log: log.child({ module: 'server.work-orders' }), unitsWithValve });
+  const realtime = io;
+  workOrders = createWorkOrdersService({
+    db,
+    site,
+    broadcast: withPushes(createBroadcast(realtime, site), notify, log),
+    now,
+    log: log.child({ module: 'server.work-orders' }),
+    unitsWithValve,
+  });
 
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -104,14 +156,27 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     port,
     demo,
-    io,
+    io: realtime,
     workOrders,
     follower,
+    notify,
     async stop() {
       ready = false;
       await follower.stop();
+      await notify.stop();
       await io.close();
       await app.close();
+    },
+  };
+}
+
+/** Every committed anomaly change also goes to the notifier (SPEC §7), after the consoles. */
+function withPushes(base: Broadcast, notify: Notify, log: Logger): Broadcast {
+  return {
+    workOrder: base.workOrder,
+    anomaly(anomaly) {
+      base.anomaly(anomaly);
+      notify.notifier.onAnomaly(anomaly).catch((error: unknown) => log.error({ err: error, anomalyId: anomaly.id }, 'push not opened'));
     },
   };
 }

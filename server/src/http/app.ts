@@ -1,15 +1,20 @@
 import { existsSync } from 'node:fs';
-import { type DeadLetterDto, loginRequestSchema, type UserDto } from '@dutyroom/domain';
+import type { DeadLetterDto, UserDto } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { z } from 'zod';
+import { requirePermission } from '../services/access.ts';
 import { type AuthService, type DemoAccount, SESSION_COOKIE } from '../services/auth.service.ts';
 import { ServiceError } from '../services/errors.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
+import type { AccountsDeps } from './accounts-shared.ts';
+import { registerAuthRoutes } from './auth.routes.ts';
 import { parseCookies } from './cookies.ts';
 import { toErrorBody } from './errors.ts';
+import { registerPushRoutes } from './push.routes.ts';
+import { registerRosterRoutes } from './roster.routes.ts';
+import { registerStewardRoutes } from './steward.routes.ts';
 
 export interface AppDeps {
   readonly db: Db;
@@ -17,17 +22,14 @@ export interface AppDeps {
   readonly workOrders: WorkOrdersService;
   readonly siteName: string;
   readonly demo: DemoAccount | undefined;
+  readonly demoAccounts: readonly DemoAccount[];
+  readonly siteId: string;
+  readonly accounts: AccountsDeps;
   readonly metrics: readonly Registry[];
   readonly consoleDir: string | undefined;
   readonly ready: () => boolean;
   readonly log: Logger;
   readonly secureCookies: boolean;
-}
-
-function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ServiceError('VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return parsed.data;
 }
 
 const sessionToken = (request: FastifyRequest) => parseCookies(request.headers.cookie)[SESSION_COOKIE];
@@ -59,32 +61,23 @@ export async function buildApp(deps: AppDeps) {
     return reply.type('text/plain; version=0.0.4').send(texts.join('\n'));
   });
 
-  app.get('/api/v1/info', async () => ({ siteName: deps.siteName, demo: deps.demo ?? null }));
-  app.post('/api/v1/session', async (request, reply) => {
-    const { username, password } = parseBody(loginRequestSchema, request.body);
-    const { user, token } = await deps.auth.login(username, password, request.ip);
-    const secure = deps.secureCookies ? '; Secure' : '';
-    reply.header('set-cookie', `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${12 * 3600}${secure}`);
-    return { user };
-  });
-  app.delete('/api/v1/session', async (request, reply) => {
-    await deps.auth.logout(sessionToken(request));
-    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
-    return reply.status(204).send();
-  });
-  app.get('/api/v1/me', async (request) => {
-    const user = await currentUser(request);
-    if (user === undefined) throw new ServiceError('UNAUTHENTICATED', 'log in first');
-    return { user };
-  });
+  app.get('/api/v1/info', async () => ({
+    siteName: deps.siteName,
+    demo: deps.demo ?? null,
+    // Demo mode says so on the login page, with every demo account (never outside demo mode).
+    demoAccounts: deps.demoAccounts.map(({ username, role }) => ({ username, role: role ?? null })),
+  }));
+  registerAuthRoutes(app, { currentUser, auth: deps.auth, secureCookies: deps.secureCookies });
+  registerPushRoutes(app, { currentUser, db: deps.db, siteId: deps.siteId, ...deps.accounts });
+  registerRosterRoutes(app, { currentUser, roster: deps.accounts.roster });
+  registerStewardRoutes(app, { currentUser, steward: deps.accounts.steward });
   app.get('/api/v1/board', async (request) => deps.workOrders.board(await currentUser(request)));
   app.post<{ Params: { id: string } }>('/api/v1/work-orders/:id/acknowledge', async (request) => {
     if (!/^\d+$/.test(request.params.id)) throw new ServiceError('VALIDATION', 'id: a work order id');
     return { workOrder: await deps.workOrders.acknowledge(await currentUser(request), request.params.id) };
   });
   app.get('/api/v1/dead-letters', async (request) => {
-    const user = await currentUser(request);
-    if (user === undefined) throw new ServiceError('UNAUTHENTICATED', 'log in first');
+    requirePermission(await currentUser(request), 'deadLetters:read', deps.siteId);
     const [items, counts] = await Promise.all([
       deps.db.query<Omit<DeadLetterDto, 'payload'> & { payload64: string }>(
         `select id::text as id, (extract(epoch from received_at) * 1000)::float8 as "receivedAt", topic, reason, detail,

@@ -156,7 +156,9 @@ describe('Web Push to the steward of the grid', () => {
       expect(rows[1]?.last_error).toContain('410');
       const flakyCalls = pushService.received.filter((r) => r.url === '/push/flaky');
       expect(flakyCalls).toHaveLength(2);
-      const { rows: left } = await stack.db.query<{ endpoint: string }>('select endpoint from push_subscriptions where endpoint like $1', [`${pushService.url}%`]);
+      const { rows: left } = await stack.db.query<{ endpoint: string }>('select endpoint from push_subscriptions where endpoint like $1', [
+        `${pushService.url}%`,
+      ]);
       expect(left.map((r) => r.endpoint)).toEqual([`${pushService.url}/push/flaky`]);
     } finally {
       await pushService.close();

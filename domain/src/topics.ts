@@ -191,7 +191,8 @@ export const chirpstackTopics = {
 // (lorawan-stack-docs integrations/other-integrations/mqtt).
 
 export const ttsTopics = {
-  filter: (applicationId: string) => `v3/${applicationId}/devices/+/+`,
+  /** Only what the ingest reads: uplinks and joins (downlink events are the application's own). */
+  filters: (applicationId: string) => [`v3/${applicationId}/devices/+/up`, `v3/${applicationId}/devices/+/join`],
   event: (applicationId: string, deviceId: string, event: string) => `v3/${applicationId}/devices/${deviceId}/${event}`,
   parse(topic: string): { readonly applicationId: string; readonly deviceId: string; readonly event: string } | undefined {
     const parts = topic.split('/');

@@ -28,13 +28,23 @@ export interface FrameScan {
   readonly strayBytes: number;
 }
 
-/** Every frame in a buffer, resynchronising on 0x68 after garbage or a broken frame. */
+/**
+ * Every frame in a buffer, resynchronising on 0x68 after garbage or a broken frame. A span whose
+ * checksum fails is only reported once no valid frame starts inside it: a stray 0x68 in garbage
+ * can look like the start of a frame that swallows the real one.
+ */
 export function scanMeterFrames(bytes: Uint8Array): FrameScan {
   const frames: ScannedFrame[] = [];
   const checksumErrors: string[] = [];
   let strayBytes = 0;
+  let pending: { detail: string; end: number; strayBefore: number } | undefined;
   let i = 0;
   while (i < bytes.length) {
+    if (pending !== undefined && i >= pending.end) {
+      checksumErrors.push(pending.detail);
+      strayBytes = pending.strayBefore;
+      pending = undefined;
+    }
     const b = bytes[i];
     if (b === 0xfe) {
       i++;
@@ -45,18 +55,19 @@ export function scanMeterFrames(bytes: Uint8Array): FrameScan {
       const dlt = readDlt645At(bytes, i);
       const attempt = dlt.kind === 'no-frame' ? readCjt188At(bytes, i) : dlt;
       if (attempt.kind === 'frame') {
+        pending = undefined;
         frames.push(attempt.frame);
         i = attempt.end;
         continue;
       }
-      if (attempt.kind === 'checksum') {
-        checksumErrors.push(attempt.detail);
-        i = attempt.end;
-        continue;
-      }
+      if (attempt.kind === 'checksum' && pending === undefined) pending = { detail: attempt.detail, end: attempt.end, strayBefore: strayBytes };
     }
     strayBytes++;
     i++;
+  }
+  if (pending !== undefined) {
+    checksumErrors.push(pending.detail);
+    strayBytes = pending.strayBefore;
   }
   return { frames, checksumErrors, strayBytes };
 }

@@ -23,10 +23,10 @@ export const ttsNormalizer: Normalizer = {
     const applications = configured.applicationIds;
     const parse = (topic: string) => {
       const parsed = ttsTopics.parse(topic);
-      return parsed !== undefined && applications.includes(parsed.applicationId) ? parsed : undefined;
+      return parsed !== undefined && (parsed.event === 'up' || parsed.event === 'join') && applications.includes(parsed.applicationId) ? parsed : undefined;
     };
     return {
-      filters: applications.map(ttsTopics.filter),
+      filters: applications.flatMap(ttsTopics.filters),
       claims: (topic) => parse(topic) !== undefined,
       decode(input, devices): DecodeResult {
         const parsed = parse(input.topic);

@@ -38,6 +38,8 @@ export interface RunningServer {
   readonly workOrders: WorkOrdersService;
   readonly follower: AnomalyFollower;
   readonly notify: Notify;
+  /** Every HTTP route (method, URL pattern), for the access suite. */
+  readonly routes: readonly { method: string; url: string }[];
   stop(): Promise<void>;
 }
 
@@ -84,7 +86,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   let workOrders: WorkOrdersService | undefined;
   let ready = false;
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
+  const routes: { method: string; url: string }[] = [];
   const app = await buildApp({
+    routes,
     db,
     auth,
     get workOrders() {
@@ -160,6 +164,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     workOrders,
     follower,
     notify,
+    routes,
     async stop() {
       ready = false;
       await follower.stop();

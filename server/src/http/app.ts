@@ -25,6 +25,8 @@ export interface AppDeps {
   readonly demoAccounts: readonly DemoAccount[];
   readonly siteId: string;
   readonly accounts: AccountsDeps;
+  /** Filled with every route as it is registered. */
+  readonly routes?: { method: string; url: string }[];
   readonly metrics: readonly Registry[];
   readonly consoleDir: string | undefined;
   readonly ready: () => boolean;
@@ -38,6 +40,10 @@ export async function buildApp(deps: AppDeps) {
   // Fastify's own request logging stays off: failures are logged below, with our logger.
   const log = deps.log.child({ module: 'server.http' });
   const app = Fastify({ bodyLimit: 1024 * 1024 });
+  // Every registered route is listed, so the access suite can try each one as every role.
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) deps.routes?.push({ method: String(method), url: route.url });
+  });
   const currentUser = (request: FastifyRequest): Promise<UserDto | undefined> => deps.auth.userForToken(sessionToken(request));
 
   app.setErrorHandler((error, request: FastifyRequest, reply: FastifyReply) => {
@@ -69,7 +75,7 @@ export async function buildApp(deps: AppDeps) {
   }));
   registerAuthRoutes(app, { currentUser, auth: deps.auth, secureCookies: deps.secureCookies });
   registerPushRoutes(app, { currentUser, db: deps.db, siteId: deps.siteId, ...deps.accounts });
-  registerRosterRoutes(app, { currentUser, roster: deps.accounts.roster });
+  registerRosterRoutes(app, { currentUser, roster: deps.accounts.roster, siteId: deps.siteId });
   registerStewardRoutes(app, { currentUser, steward: deps.accounts.steward });
   app.get('/api/v1/board', async (request) => deps.workOrders.board(await currentUser(request)));
   app.post<{ Params: { id: string } }>('/api/v1/work-orders/:id/acknowledge', async (request) => {

@@ -27,7 +27,21 @@ const decode = createMessageDecoder(
 describe('docs/protocol.md examples', () => {
   it('has an example for every channel', () => {
     const channels = new Set(examples.map((e) => e.topic.split('/').at(-1)));
-    expect([...channels].sort()).toEqual(['access', 'battery', 'contact', 'fire', 'flow', 'frames', 'gas', 'heartbeat', 'leak', 'lock', 'reading', 'status', 'tamper']);
+    expect([...channels].sort()).toEqual([
+      'access',
+      'battery',
+      'contact',
+      'fire',
+      'flow',
+      'frames',
+      'gas',
+      'heartbeat',
+      'leak',
+      'lock',
+      'reading',
+      'status',
+      'tamper',
+    ]);
   });
 
   it.each(examples.map((e) => [e.topic, e.payload] as const))('%s %s decodes without a rejection', (topic, payload) => {

@@ -36,6 +36,7 @@ const devices: SiteDevice[] = [
   { id: 'em-645', kind: 'electricity-meter', source: { ecosystem: 'dlt645', address: '202208310002' } },
   { id: 'neuron-meter', kind: 'water-meter', source: { ecosystem: 'neuron', address: 'modbus/grp', fields: { 'water.total': 'tag0' } } },
   { id: 'dtu-1', kind: 'gateway' },
+  { id: 'rfid-1', kind: 'access-reader', source: { ecosystem: 'esprfid', address: '/rfid' } },
 ];
 const site = siteWith(devices, { tasmota: { fullTopics: ['%prefix%/%topic%/', 'emoncms/ch2i/factory/%topic%/%prefix%/'] } }, 'conformance');
 const decode = createMessageDecoder(site);
@@ -58,6 +59,10 @@ function essence(r: Reading): string {
       return `${r.deviceId} battery ${r.percent ?? '?'}% low=${r.low}`;
     case 'status':
       return `${r.deviceId} status ${r.online ? 'online' : 'offline'}`;
+    case 'contact':
+      return `${r.deviceId} contact ${r.open ? 'open' : 'closed'}`;
+    case 'access':
+      return `${r.deviceId} access ${r.event} door=${r.door} card=${r.card} reason=${r.reason}`;
     default:
       return `${r.deviceId} ${r.kind}`;
   }
@@ -138,14 +143,20 @@ const expectations: Record<string, Expectation> = {
   'dlt645/rsdlt645_read_request_irregular_spacing.txt': { topic: framesTopic, readings: ['dtu-1 heartbeat'], rejections: [] },
   'neuron/values_format_doc_example.json': { topic: '/neuron/mqtt', readings: ['neuron-meter water.total 123'], rejections: [] },
   'neuron/tags_format_doc_example_trailing_comma.txt': { topic: '/neuron/mqtt', readings: [], rejections: ['malformed-json'] },
-  // No adapter for Paradox PAI or esp-rfid in this version (docs/protocol.md §Not adapted): dead-lettered, counted.
+  // No adapter for Paradox PAI in this version (docs/protocol.md §Not adapted): dead-lettered, counted.
   'alarm_panels/paradox_pai_events_raw_test_event.json': { topic: 'paradox/events/raw', readings: [], rejections: ['unknown-topic'] },
-  'access_control/esprfid_boot_doc.json': { topic: '/rfid/send', readings: [], rejections: ['unknown-topic'] },
-  'access_control/esprfid_heartbeat_doc.json': { topic: '/rfid/send', readings: [], rejections: ['unknown-topic'] },
-  'access_control/esprfid_access_known_doc.json': { topic: '/rfid/send', readings: [], rejections: ['unknown-topic'] },
-  'access_control/esprfid_access_denied_unknown_doc.json': { topic: '/rfid/send', readings: [], rejections: ['unknown-topic'] },
-  'access_control/esprfid_door_open_event_doc.json': { topic: '/rfid/send', readings: [], rejections: ['unknown-topic'] },
-  'access_control/esprfid_door_closed_event_doc.json': { topic: '/rfid/send', readings: [], rejections: ['unknown-topic'] },
+  // esp-rfid on its documented topic `/rfid/send`; times are epoch seconds from 2020: the broker time is used.
+  'access_control/esprfid_boot_doc.json': { topic: '/rfid/send', readings: ['rfid-1 status online'], rejections: [], deviceClockTrusted: false },
+  'access_control/esprfid_heartbeat_doc.json': { topic: '/rfid/send', readings: ['rfid-1 heartbeat'], rejections: [], deviceClockTrusted: false },
+  // The doc template's access level is the placeholder "the access state": no level we can act on.
+  'access_control/esprfid_access_known_doc.json': { topic: '/rfid/send', readings: [], rejections: ['schema'] },
+  'access_control/esprfid_access_denied_unknown_doc.json': {
+    topic: '/rfid/send',
+    readings: ['rfid-1 access denied door=your esp-rfid hostname card=token UID reason=unknown'],
+    rejections: [],
+  },
+  'access_control/esprfid_door_open_event_doc.json': { topic: '/rfid/send', readings: ['rfid-1 contact open'], rejections: [] },
+  'access_control/esprfid_door_closed_event_doc.json': { topic: '/rfid/send', readings: ['rfid-1 contact closed'], rejections: [] },
 };
 
 function fixtureFiles(dir: string): string[] {

@@ -39,6 +39,13 @@ describe('normalizer registry', () => {
     expect(a({ ...msg, topic: 'siteA/l' }).readings.map((r) => r.kind)).toEqual(['leak']);
   });
 
+  it('rejects an oversize payload before parsing it', () => {
+    const decode = createMessageDecoder(siteWith([{ id: 'wm', kind: 'water-meter' }]), normalizers, { maxPayloadBytes: 16 });
+    const topic = 'dutyroom/v1/test/devices/wm/reading';
+    expect(decode({ topic, payload: utf8('{"total":1,"unit":"m3","ts":1}'), receivedAt: 1 }).rejections.map((r) => r.reason)).toEqual(['oversize']);
+    expect(decode({ topic, payload: utf8('{"total":1}'), receivedAt: 1 }).readings.map((r) => r.kind)).toEqual(['water.total']);
+  });
+
   it('turns an adapter that throws into an internal-error rejection instead of crashing the ingest', () => {
     const broken: Normalizer = {
       id: 'broken',

@@ -72,12 +72,24 @@ export function subscriptionFilters(site: NormalizableSite, registry: readonly N
   return [...new Set(bind(site, registry).flatMap((n) => n.filters))];
 }
 
+export interface DecoderOptions {
+  /** Payloads above this are rejected as `oversize` before any parsing (the ingest's DUTYROOM_MAX_PAYLOAD_BYTES). */
+  readonly maxPayloadBytes?: number;
+}
+
 /** A decoder for one site: topic → the ecosystem that claims it → readings and rejections. Never throws. */
-export function createMessageDecoder(site: NormalizableSite, registry: readonly Normalizer[] = normalizers): (input: DecodeInput) => DecodeResult {
+export function createMessageDecoder(
+  site: NormalizableSite,
+  registry: readonly Normalizer[] = normalizers,
+  options: DecoderOptions = {},
+): (input: DecodeInput) => DecodeResult {
   checkNormalizerRegistry(registry);
   const devices = createDeviceLookup(site);
   const bound = bind(site, registry);
+  const limit = options.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
   return (input) => {
+    if (input.payload.length > limit)
+      return { readings: [], rejections: [reject('oversize', `${input.payload.length} bytes; the limit is ${limit}`).rejection] };
     const normalizer = bound.find((n) => n.claims(input.topic));
     if (normalizer === undefined)
       return { readings: [], rejections: [reject('unknown-topic', `no ecosystem of this site publishes on "${input.topic}"`).rejection] };

@@ -109,6 +109,6 @@ describe(sut.id, () => {
 
   it('evidence names the use, the allowance and where the count started', () => {
     const { events } = play(sut, config, unitDevice('water-meter', custody({ startReadings: { waterM3: 100 } })), [[T0, water(105.5)]]);
-    expect(events[0]?.[0]).toMatchObject({ evidence: { used: 5.5, allowance: 5, unit: 'm3', since: '2026-11-01', baseline: 'start reading' } });
+    expect(events[0]?.[0]).toMatchObject({ evidence: { used: 5.5, allowance: 5, measuredIn: 'm3', since: '2026-11-01', baseline: 'start reading' } });
   });
 });

@@ -75,7 +75,7 @@ export const custodyAllowance: Detector<CustodyAllowanceConfig, CustodyAllowance
       raise(rule, unit.id, 'P3', {
         used: round3(state.used),
         allowance,
-        unit: reading.kind === 'water.total' ? 'm3' : 'kWh',
+        measuredIn: reading.kind === 'water.total' ? 'm3' : 'kWh',
         since: period === '' ? 'first reading' : period,
         baseline: state.fromStartReading ? 'start reading' : 'first reading seen',
       }),

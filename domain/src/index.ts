@@ -1,5 +1,6 @@
 export * from './anomalies/index.ts';
 export * from './config/config-schema.ts';
+export * from './detectors/config.ts';
 export * from './detectors/detector.ts';
 export * from './detectors/index.ts';
 export * from './detectors/vacant-unit-water.ts';

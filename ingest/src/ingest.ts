@@ -56,7 +56,8 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
   checkDetectorRegistry(detectors);
   const metrics = deps.metrics ?? createIngestMetrics();
   const now = deps.now ?? Date.now;
-  const site = indexSite(deps.site);
+  // The normalizers read the site file's `sources` (topic bases, ecosystem settings).
+  const site = { ...indexSite(deps.site), sources: deps.site.sources };
   const influx = config.influx.url;
   const telemetry =
     influx === undefined

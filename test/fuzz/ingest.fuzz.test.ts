@@ -125,7 +125,7 @@ describe('ingest fuzz', () => {
     const states = createStateStore(db);
     const pipeline = createPipeline({
       site: index,
-      decode: createMessageDecoder(index),
+      decode: createMessageDecoder({ ...index, sources: site.sources }),
       detectors,
       configFor: createConfigResolver(site, detectors),
       anomalies: createAnomalyStore(db, states),

@@ -41,7 +41,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         [siteId],
       );
       expect(found).toEqual([{ count: 3, last_seen: T0 + MIN, status: 'open' }]);
-      expect(summary(sut)).toEqual(['opened:leak-wet:1-1-101:1', 'updated:leak-wet:1-1-101:2', 'updated:leak-wet:1-1-101:3']);
+      expect(summary(sut)).toEqual(['opened:leak:1-1-101:1', 'updated:leak:1-1-101:2', 'updated:leak:1-1-101:3']);
     });
 
     it('two ingest workers racing on one database still make one anomaly', async () => {
@@ -59,7 +59,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       await sut.send('ls-101', { kind: 'leak', wet: true, ts: T0 + 2 * MIN });
       await sut.send('ls-101', { kind: 'leak', wet: false, ts: T0 + 3 * MIN });
       await sut.pipeline.tick(T0 + 7 * MIN);
-      expect(summary(sut)).toEqual(['opened:leak-wet:1-1-101:1', 'updated:leak-wet:1-1-101:2']);
+      expect(summary(sut)).toEqual(['opened:leak:1-1-101:1', 'updated:leak:1-1-101:2']);
       await sut.pipeline.tick(T0 + 8 * MIN);
       const cleared = sut.changes.at(-1);
       expect(cleared).toMatchObject({
@@ -82,12 +82,12 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const restarted = await testPipeline(db, site);
       const changes = () => restarted.changes.filter((c) => c.anomaly.rule !== 'device-offline');
       await restarted.pipeline.tick(T0 + 29 * MIN);
-      expect(changes().map((c) => `${c.change}:${c.anomaly.rule}`)).toEqual(['cleared:leak-wet']);
+      expect(changes().map((c) => `${c.change}:${c.anomaly.rule}`)).toEqual(['cleared:leak']);
       await restarted.pipeline.tick(T0 + 30 * MIN);
-      expect(changes().map((c) => `${c.change}:${c.anomaly.rule}`)).toEqual(['cleared:leak-wet', 'opened:continuous-flow']);
+      expect(changes().map((c) => `${c.change}:${c.anomaly.rule}`)).toEqual(['cleared:leak', 'opened:continuous-flow']);
       expect(changes()[1]?.anomaly).toMatchObject({ subject: '1-1-101', evidence: { minutes: 30 } });
       expect(await rows(`select rule, status from anomalies where site_id = $1 and rule <> 'device-offline' order by id`, [siteId])).toEqual([
-        { rule: 'leak-wet', status: 'cleared' },
+        { rule: 'leak', status: 'cleared' },
         { rule: 'continuous-flow', status: 'open' },
       ]);
     });

@@ -1,6 +1,8 @@
 import {
   type AnyDetector,
   createMessageDecoder,
+  type DecodeInput,
+  type DecodeResult,
   type Detector,
   type DeviceLookup,
   indexSite,
@@ -73,41 +75,46 @@ export const testTopic = (siteId: string, deviceId: string) => `t/${siteId}/${de
 const payloadSchema = z.looseObject({ ts: z.number(), seq: z.number().optional(), drill: z.boolean().optional(), kind: z.string() });
 
 export const testNormalizer: Normalizer = {
-  id: 'native',
-  topicFilters: (siteId) => [`t/${siteId}/+`],
-  claims: (topic, siteId) => topic.startsWith(`t/${siteId}/`),
-  decode({ topic, payload, receivedAt }, devices: DeviceLookup) {
-    const device = devices.byId(topic.split('/')[2] ?? '');
-    if (device === undefined) return { readings: [], rejections: [reject('unknown-device', topic).rejection] };
-    let json: unknown;
-    try {
-      json = JSON.parse(Buffer.from(payload).toString('utf8'), (_k, v) => (v === 'NaN' ? Number.NaN : v));
-    } catch (error) {
-      return { readings: [], rejections: [reject('malformed-json', (error as Error).message).rejection] };
-    }
-    const parsed = payloadSchema.safeParse(json);
-    if (!parsed.success) return { readings: [], rejections: [reject('schema', parsed.error.message).rejection] };
-    const { ts, seq, drill, ...body } = parsed.data;
-    const reading = {
-      ...(body as unknown as ReadingBody),
-      siteId: device.siteId,
-      deviceId: device.device.id,
-      ts: ts > receivedAt + 5 * MIN ? receivedAt : ts,
-      deviceTs: ts,
-      receivedAt,
-      drill: drill ?? false,
-      idempotencyKey: `${device.siteId}/${device.device.id}/${ts}/${seq ?? ''}/${body.kind}`,
-    } as Reading;
-    return { readings: [reading], rejections: [] };
-  },
+  id: 'test',
+  forSite: ({ siteId }) => ({
+    filters: [`t/${siteId}/+`],
+    claims: (topic) => topic.startsWith(`t/${siteId}/`),
+    decode: (input, devices) => decodeTest(input, devices),
+  }),
 };
+
+function decodeTest({ topic, payload, receivedAt }: DecodeInput, devices: DeviceLookup): DecodeResult {
+  const device = devices.byId(topic.split('/')[2] ?? '');
+  if (device === undefined) return { readings: [], rejections: [reject('unknown-device', topic).rejection] };
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload).toString('utf8'), (_k, v) => (v === 'NaN' ? Number.NaN : v));
+  } catch (error) {
+    return { readings: [], rejections: [reject('malformed-json', (error as Error).message).rejection] };
+  }
+  const parsed = payloadSchema.safeParse(json);
+  if (!parsed.success) return { readings: [], rejections: [reject('schema', parsed.error.message).rejection] };
+  const { ts, seq, drill, ...body } = parsed.data;
+  const reading = {
+    ...(body as unknown as ReadingBody),
+    siteId: device.siteId,
+    deviceId: device.device.id,
+    ts: ts > receivedAt + 5 * MIN ? receivedAt : ts,
+    deviceTs: ts,
+    receivedAt,
+    drill: drill ?? false,
+    idempotencyKey: `${device.siteId}/${device.device.id}/${ts}/${seq ?? ''}/${body.kind}`,
+  } as Reading;
+  return { readings: [reading], rejections: [] };
+}
 
 const noConfig = z.strictObject({});
 
 /** 漏水: raise while wet, clear when dry (the order stays with people); subject is the unit. */
 export const testLeak: Detector<Record<string, never>, { wet: boolean }> = {
-  id: 'leak-wet',
+  id: 'leak',
   version: 1,
+  rules: ['leak'],
   appliesTo: ['leak'],
   configSchema: noConfig,
   initialState: () => ({ wet: false }),
@@ -116,8 +123,8 @@ export const testLeak: Detector<Record<string, never>, { wet: boolean }> = {
     const subject = device.unit?.id ?? device.device.id;
     state.wet = reading.wet;
     return reading.wet
-      ? [{ type: 'raise', rule: 'leak-wet', subject, severity: 'P2', evidence: { device: device.device.id } }]
-      : [{ type: 'clear', rule: 'leak-wet', subject, closesWorkOrder: false }];
+      ? [{ type: 'raise', rule: 'leak', subject, severity: 'P2', evidence: { device: device.device.id } }]
+      : [{ type: 'clear', rule: 'leak', subject, closesWorkOrder: false }];
   },
 };
 
@@ -125,6 +132,7 @@ export const testLeak: Detector<Record<string, never>, { wet: boolean }> = {
 export const testFire: Detector<Record<string, never>, Record<string, never>> = {
   id: 'fire-alarm',
   version: 1,
+  rules: ['fire-alarm'],
   appliesTo: ['fire'],
   configSchema: noConfig,
   stateKey: (reading, device) => (reading.kind === 'fire' ? (reading.zone ?? device.device.zone ?? device.device.id) : undefined),
@@ -139,6 +147,7 @@ export const testFire: Detector<Record<string, never>, Record<string, never>> = 
 export const testContinuousFlow: Detector<{ minutes: number }, { since: number | null; raised: boolean }> = {
   id: 'continuous-flow',
   version: 1,
+  rules: ['continuous-flow'],
   appliesTo: ['water.flow'],
   configSchema: z.strictObject({ minutes: z.number().default(30) }),
   initialState: () => ({ since: null, raised: false }),
@@ -173,6 +182,7 @@ export const testContinuousFlow: Detector<{ minutes: number }, { since: number |
 export const testOffline: Detector<Record<string, never>, { lastSeen: number; offline: boolean }> = {
   id: 'device-offline',
   version: 1,
+  rules: ['device-offline'],
   appliesTo: ['water.total', 'water.flow', 'leak', 'fire', 'heartbeat', 'status'],
   configSchema: noConfig,
   initialState: () => ({ lastSeen: 0, offline: false }),
@@ -212,7 +222,7 @@ export async function testPipeline(
   const states = createStateStore(db);
   const pipeline = createPipeline({
     site: index,
-    decode: createMessageDecoder(index, [testNormalizer, ...normalizers.filter((n) => n.id !== 'native'), ...normalizers.filter((n) => n.id === 'native')]),
+    decode: createMessageDecoder({ ...index, sources: site.sources }, [testNormalizer, ...normalizers]),
     detectors,
     configFor: createConfigResolver(site, detectors),
     anomalies: createAnomalyStore(db, states),

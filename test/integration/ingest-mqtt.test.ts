@@ -51,7 +51,10 @@ for (const combo of combos) {
         await publish('wm-1-1-101', { ts: t0 + 60_000, total: 20.05, drill: true, seq: 2 });
         const event = await waitFor(() => live.received.find((m) => m.payload.includes('"opened"')), 'the anomaly event');
         const parsed = anomalyEventSchema.parse(JSON.parse(event.payload));
-        expect(parsed).toMatchObject({ change: 'opened', anomaly: { drill: true, readingTs: t0 + 60_000, rule: 'vacant-unit-water', clearClosesWorkOrder: null } });
+        expect(parsed).toMatchObject({
+          change: 'opened',
+          anomaly: { drill: true, readingTs: t0 + 60_000, rule: 'vacant-unit-water', clearClosesWorkOrder: null },
+        });
         expect(event.topic).toBe(topics.anomaly(stack.siteId, parsed.anomaly.id));
         expect(event.qos).toBe(1);
 

@@ -63,8 +63,10 @@ describe(decideAnomalyAction.name, () => {
 
 describe(holdDownMs.name, () => {
   it.each([
-    ['leak-wet', 5 * MIN],
+    ['leak', 5 * MIN],
     ['device-offline', 10 * MIN],
+    ['fire-alarm', 0],
+    ['gas-alarm', 0],
   ])('%s holds clears for %d ms by default', (rule, ms) => {
     expect(holdDownMs(defaultHoldDownPolicy, rule)).toBe(ms);
   });

@@ -1,3 +1,4 @@
+import { DEVICE_OFFLINE_RULE, GATEWAY_OFFLINE_RULE, NEVER_SUPPRESSED_RULES } from '../detectors/rule-ids.ts';
 import type { DetectorEvent } from '../model/anomaly.ts';
 
 /**
@@ -66,8 +67,11 @@ export const defaultHoldDownPolicy: HoldDownPolicy = {
   defaultMinutes: 5,
   byRule: {
     // A device that reconnects after missed heartbeats often drops again within minutes (weak signal, LoRa gaps).
-    'device-offline': 10,
-    'gateway-offline': 10,
+    [DEVICE_OFFLINE_RULE]: 10,
+    [GATEWAY_OFFLINE_RULE]: 10,
+    // Life safety is never held down: a panel reset closes at once, and the next alarm opens a new
+    // anomaly and a new work order (rule-ids.ts NEVER_SUPPRESSED_RULES: "raises every time").
+    ...Object.fromEntries(NEVER_SUPPRESSED_RULES.map((rule) => [rule, 0])),
   },
 };
 

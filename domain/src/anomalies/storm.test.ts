@@ -38,7 +38,7 @@ describe(stormVerdict.name, () => {
     ['the gateway’s own outage is never folded', raise('device-offline', 'dtu-3'), gateway, outage, { kind: 'pass' }],
     ['火警: a fire alarm behind a gateway that is down is never suppressed', raise('fire-alarm', 'zone-3'), smoke, outage, { kind: 'pass' }],
     ['燃气: a gas alarm is never suppressed', raise('gas-alarm', '3-1-1202'), smoke, outage, { kind: 'pass' }],
-    ['漏水: a leak is never suppressed', raise('leak-wet', '3-1-1202'), meter, outage, { kind: 'pass' }],
+    ['漏水: a leak is never suppressed', raise('leak', '3-1-1202'), meter, outage, { kind: 'pass' }],
     ['other rules (water in a vacant unit) pass', raise('vacant-unit-water', '3-1-1202'), meter, outage, { kind: 'pass' }],
     ['a clear always passes', clear('device-offline', meter.device.id), meter, outage, { kind: 'pass' }],
   ])('%s', (_title, event, dev, isDown, expected) => {
@@ -54,7 +54,7 @@ describe(stormVerdict.name, () => {
 describe(isGatewayOutage.name, () => {
   it.each<[string, string, DeviceContext | undefined, boolean]>([
     ['a gateway offline', 'device-offline', gateway, true],
-    ['a gateway rule by its own name', 'gateway-offline', gateway, true],
+    ['a gateway by the gateway rule', 'gateway-offline', gateway, true],
     ['a meter offline', 'device-offline', meter, false],
     ['another rule on a gateway', 'tamper', gateway, false],
     ['an unknown device', 'device-offline', undefined, false],

@@ -1,3 +1,4 @@
+import { DEVICE_OFFLINE_RULE, GATEWAY_OFFLINE_RULE, NEVER_SUPPRESSED_RULES, ruleIds } from '../detectors/rule-ids.ts';
 import type { DetectorEvent } from '../model/anomaly.ts';
 import type { DeviceContext } from '../site/site-index.ts';
 
@@ -28,8 +29,8 @@ export interface StormPolicy {
 }
 
 export const defaultStormPolicy: StormPolicy = {
-  offlineRules: ['device-offline', 'gateway-offline'],
-  neverFolded: ['fire-alarm', 'fire', 'gas-alarm', 'gas', 'leak', 'leak-wet'],
+  offlineRules: [DEVICE_OFFLINE_RULE, GATEWAY_OFFLINE_RULE],
+  neverFolded: [...NEVER_SUPPRESSED_RULES, ruleIds.leak],
 };
 
 export type StormVerdict = { readonly kind: 'pass' } | { readonly kind: 'fold'; readonly gatewayId: string };

@@ -1,3 +1,4 @@
+export * from './anomalies/index.ts';
 export * from './config/config-schema.ts';
 export * from './detectors/config.ts';
 export * from './detectors/detector.ts';

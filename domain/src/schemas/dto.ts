@@ -24,6 +24,12 @@ export const anomalyDtoSchema = z.object({
   evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   drill: z.boolean(),
   version: z.number().int(),
+  /**
+   * Set once the anomaly is cleared: true when the clear also closes the work order (a device back
+   * online), false when the order stays with people (water stopped in a vacant unit: someone must
+   * still find out why). Null while open.
+   */
+  clearClosesWorkOrder: z.boolean().nullable().default(null),
 });
 export type AnomalyDto = z.infer<typeof anomalyDtoSchema>;
 

@@ -12,7 +12,7 @@ import { testSite } from '../harness/stack.ts';
  * push settings the accounts tests need: a supervisor and a manager for the escalation chain,
  * an on-duty steward, and `notify` as given (short acknowledgement times, local webhooks).
  */
-export async function startAccountsStack(notify: unknown = {}): Promise<Stack & { site: SiteFile; siteId: string }> {
+export async function startAccountsStack(notify: unknown = {}, options: { consoleDir?: string } = {}): Promise<Stack & { site: SiteFile; siteId: string }> {
   const siteId = uniqueName('t').replace(/_/g, '-');
   const base = testSite(siteId);
   const site: SiteFile = {
@@ -49,7 +49,7 @@ export async function startAccountsStack(notify: unknown = {}): Promise<Stack & 
     demo: true,
     logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
   });
-  const stack = await startStack({ config, site, log: createLogger(config.logLevel), inMemoryDb: true });
+  const stack = await startStack({ config, site, log: createLogger(config.logLevel), inMemoryDb: true, consoleDir: options.consoleDir });
   return { ...stack, site, siteId };
 }
 

@@ -57,5 +57,8 @@ export function monthRange(month: string, timeZone: string): { start: number; en
   const [y, m] = month.split('-').map(Number);
   const year = y ?? 1970;
   const mon = m ?? 1;
-  return { start: localToInstant(timeZone, year, mon, 1, 0, 0), end: localToInstant(timeZone, mon === 12 ? year + 1 : year, mon === 12 ? 1 : mon + 1, 1, 0, 0) };
+  return {
+    start: localToInstant(timeZone, year, mon, 1, 0, 0),
+    end: localToInstant(timeZone, mon === 12 ? year + 1 : year, mon === 12 ? 1 : mon + 1, 1, 0, 0),
+  };
 }

@@ -50,9 +50,7 @@ export const escalationPolicySchema = z.strictObject({
   /** The warning comes when this fraction of a step's time has passed. */
   warnAtFraction: z.number().gt(0).lt(1).default(0.8),
   /** While nothing happens after a breach, the next level is called after this many minutes. */
-  reescalateMinutes: z
-    .strictObject({ P1: minutes.default(1), P2: minutes.default(10), P3: minutes.default(30), P4: minutes.default(60) })
-    .prefault({}),
+  reescalateMinutes: z.strictObject({ P1: minutes.default(1), P2: minutes.default(10), P3: minutes.default(30), P4: minutes.default(60) }).prefault({}),
 });
 
 export const quietPeriodSchema = z.strictObject({ from: clockTime, to: clockTime });

@@ -46,7 +46,7 @@ export async function listAudit(db: Queryable, siteId: string, f: AuditFilter): 
   const [page, count] = await Promise.all([
     db.query<AuditEntry>(
       `select id::text as id, (extract(epoch from at) * 1000)::float8 as at, actor, action, subject_type as "subjectType", subject_id as "subjectId", detail
-       from audit_log where ${filter} order by id desc limit ${f.limit} offset ${f.offset}`,
+       from audit_log where ${filter} order by audit_log.id desc limit ${f.limit} offset ${f.offset}`,
       params,
     ),
     db.query<{ n: number }>(`select count(*)::int as n from audit_log where ${filter}`, params),

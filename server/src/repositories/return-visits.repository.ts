@@ -75,7 +75,7 @@ export const returnVisitsRepository = {
   /** Locks the visits of a site waiting for heavy rain; each is scheduled by the rain. */
   async lockWaitingForRain(db: Queryable, siteId: string): Promise<{ id: string; workOrderId: string }[]> {
     const { rows } = await db.query<{ id: string; workOrderId: string }>(
-      `select id::text as id, work_order_id::text as "workOrderId" from return_visits where site_id = $1 and status = 'waiting-for-rain' order by id for update`,
+      `select id::text as id, work_order_id::text as "workOrderId" from return_visits where site_id = $1 and status = 'waiting-for-rain' order by return_visits.id for update`,
       [siteId],
     );
     return rows;

@@ -34,7 +34,7 @@ export const historyRepository = {
   async timeline(db: Queryable, workOrderId: string): Promise<TimelineEntry[]> {
     const { rows } = await db.query<TimelineEntry>(
       `select id::text as id, ${at('at')}, actor, action, from_status as "fromStatus", to_status as "toStatus", payload
-       from work_order_events where work_order_id = $1 order by id`,
+       from work_order_events where work_order_id = $1 order by work_order_events.id`,
       [workOrderId],
     );
     return rows;
@@ -73,7 +73,7 @@ export const historyRepository = {
       doneAt: number | null;
     }>(
       `select step, department, assignee_id as "assigneeId", ${at('started_at', '"startedAt"')}, ${at('due_at', '"dueAt"')}, ${at('done_at', '"doneAt"')}
-       from work_order_steps where work_order_id = $1 order by id`,
+       from work_order_steps where work_order_id = $1 order by work_order_steps.id`,
       [workOrderId],
     );
     return rows.map((r) => ({ ...r, onTime: r.doneAt === null ? null : r.doneAt <= r.dueAt }));
@@ -109,7 +109,7 @@ export const historyRepository = {
   async photos(db: Queryable, workOrderId: string): Promise<(PhotoDto & { fileName: string })[]> {
     const { rows } = await db.query<Omit<PhotoDto, 'url'> & { fileName: string }>(
       `select id::text as id, work_order_id::text as "workOrderId", content_type as "contentType", size_bytes as "sizeBytes",
-         uploaded_by as "uploadedBy", ${at('at')}, file_name as "fileName" from work_order_photos where work_order_id = $1 order by id`,
+         uploaded_by as "uploadedBy", ${at('at')}, file_name as "fileName" from work_order_photos where work_order_id = $1 order by work_order_photos.id`,
       [workOrderId],
     );
     return rows.map((r) => ({ ...r, url: `/api/v1/work-orders/${r.workOrderId}/photos/${r.id}` }));

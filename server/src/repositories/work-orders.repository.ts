@@ -285,7 +285,7 @@ export const workOrdersRepository = {
       `select id::text as id from work_orders where site_id = $1 and status = any($2) and (
          (not warned and warn_at <= to_timestamp($3 / 1000.0)) or next_escalation_at <= to_timestamp($3 / 1000.0)
          or (not progress_overdue and progress_due_at <= to_timestamp($3 / 1000.0)))
-       order by id limit $4`,
+       order by work_orders.id limit $4`,
       [siteId, OPEN_STATUSES, now, limit],
     );
     return rows.map((r) => r.id);

@@ -1,7 +1,7 @@
 import { photoDtoSchema } from '@dutyroom/domain';
 import { z } from 'zod';
 import { ServiceError } from '../services/errors.ts';
-import { PHOTO_TYPES, type PhotosService } from '../services/photos.service.ts';
+import { MAX_PHOTO_BYTES, PHOTO_TYPES, type PhotosService } from '../services/photos.service.ts';
 import type { Router } from './router.ts';
 import { workOrderIdParams } from './work-orders.routes.ts';
 
@@ -21,8 +21,11 @@ export function photoRoutes(router: Router, deps: { photos: () => PhotosService 
       if (!request.isMultipart()) throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'send the photo as multipart/form-data with a file field "photo"');
       const part = await request.file();
       if (part === undefined || part.fieldname !== 'photo') throw new ServiceError('VALIDATION', 'body.photo: a file field named "photo" is required');
-      // toBuffer() throws a 413 past the size limit set on the multipart plugin.
+      // toBuffer() throws a 413 past the size limit set on the multipart plugin, except when the
+      // limit is hit on the last chunk: then the stream is only marked truncated.
       const bytes = await part.toBuffer();
+      if (part.file.truncated || bytes.length > MAX_PHOTO_BYTES)
+        throw new ServiceError('PAYLOAD_TOO_LARGE', `a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
       reply.status(201);
       return { photo: await deps.photos().upload(user, params.id, { contentType: part.mimetype, bytes }) };
     },

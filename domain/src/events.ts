@@ -1,5 +1,6 @@
 import type { PushDto } from './notify/push-dto.ts';
 import type { AnomalyDto, ErrorCode, WorkOrderDto } from './schemas/dto.ts';
+import type { EscalationEvent, ReturnVisitDto } from './schemas/work-order-dto.ts';
 
 /** THE socket.io event names and payloads, typed for both ends. */
 
@@ -7,9 +8,14 @@ export type AckResult = { ok: true } | { ok: false; code: ErrorCode; message: st
 
 export interface ServerToClientEvents {
   'anomaly:upserted': (anomaly: AnomalyDto) => void;
+  /** Every committed change of an order (transition, assignment, checklist, clock, reminder). */
   'workOrder:upserted': (workOrder: WorkOrderDto) => void;
   /** A push to this user (per-user room) or, in the control room, any push of the site; again on each delivery or acknowledgement. */
   'push:upserted': (push: PushDto) => void;
+  /** A warning before a breach (level 0) or an escalation on a breach, after commit. */
+  'workOrder:escalated': (event: EscalationEvent) => void;
+  /** A return visit was scheduled, rescheduled (heavy rain) or done. */
+  'returnVisit:upserted': (visit: ReturnVisitDto) => void;
 }
 
 export interface ClientToServerEvents {

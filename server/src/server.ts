@@ -1,18 +1,30 @@
 import type { Server as HttpServer } from 'node:http';
+import { join } from 'node:path';
 import { type Config, indexSite, type SiteFile } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { buildApp } from './http/app.ts';
+import { type AppServices, buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
+import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
 import { type Notify, startNotify } from './notify/index.ts';
-import { attachRealtime, createBroadcast, createConsoleChannel, type RealtimeServer, refreshGridRooms } from './realtime/gateway.ts';
+import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
+import { attachRealtime, createConsoleChannel, type RealtimeServer, refreshGridRooms } from './realtime/gateway.ts';
+import { createPhotoStore } from './repositories/photo-store.fs.ts';
 import { syncSite } from './repositories/site.repository.ts';
 import { workOrdersRepository } from './repositories/work-orders.repository.ts';
 import { createGridScope } from './services/access.ts';
+import { createAuditService } from './services/audit.service.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
+import { createDirectory } from './services/directory.ts';
+import { createEscalations, type Escalations } from './services/escalations.ts';
+import { createPhotosService } from './services/photos.service.ts';
+import { createReportsService } from './services/reports.service.ts';
+import { createReturnVisitsService } from './services/return-visits.service.ts';
 import { createRosterService } from './services/roster.service.ts';
 import { createStewardService } from './services/steward.service.ts';
-import { type Broadcast, createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
+import { createWorkOrderClocks } from './services/work-order-clocks.service.ts';
+import { type Broadcast, dtoOf, type WorkOrdersContext } from './services/work-orders.context.ts';
+import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -26,6 +38,8 @@ export interface ServerDeps {
   readonly extraMetrics?: readonly Registry[];
   readonly now?: () => number;
   readonly sweepEveryMs?: number;
+  /** How often the SLA clocks are checked. */
+  readonly slaTickEveryMs?: number;
   /** How often push escalations and delivery retries are looked for. */
   readonly notifyTickMs?: number;
 }
@@ -36,9 +50,14 @@ export interface RunningServer {
   readonly demo: DemoAccount | undefined;
   readonly io: RealtimeServer;
   readonly workOrders: WorkOrdersService;
+  readonly services: AppServices;
   readonly follower: AnomalyFollower;
+  readonly slaTicker: SlaTicker;
+  /** Subscribe here to send escalations out (web push, group robots): each is published once, after commit. */
+  readonly escalations: Escalations;
+  /** Pushes (SPEC §7): notifier, dispatcher, VAPID key; `tick()` runs due escalations and retries now. */
   readonly notify: Notify;
-  /** Every HTTP route (method, URL pattern), for the access suite. */
+  /** Every route the HTTP API serves (the OpenAPI test compares them). */
   readonly routes: readonly { method: string; url: string }[];
   stop(): Promise<void>;
 }
@@ -83,28 +102,49 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  let workOrders: WorkOrdersService | undefined;
-  let ready = false;
+  const broadcast = createLateBroadcast();
+  const escalations = createEscalations(log.child({ module: 'server.escalations' }));
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
-  const routes: { method: string; url: string }[] = [];
-  const app = await buildApp({
-    routes,
+  const ctx: WorkOrdersContext = {
+    db,
+    site,
+    siteFile: deps.site,
+    policy: deps.site.workOrders,
+    directory: createDirectory(deps.site),
+    broadcast: withPushes(broadcast, notify, log),
+    escalations,
+    now,
+    log: log.child({ module: 'server.work-orders' }),
+    unitsWithValve,
+    scope,
+  };
+  const workOrders = createWorkOrdersService(ctx);
+  const services: AppServices = {
+    workOrders,
+    returnVisits: createReturnVisitsService(ctx),
+    reports: createReportsService(ctx),
+    audit: createAuditService(ctx),
+    photos: createPhotosService(ctx, createPhotoStore(join(config.dataDir, 'server'))),
+  };
+
+  let ready = false;
+  const { app, routes } = await buildApp({
     db,
     auth,
-    get workOrders() {
-      if (workOrders === undefined) throw new Error('server not started');
-      return workOrders;
-    },
+    services: () => services,
     siteName: deps.site.site.name,
     demo,
     demoAccounts,
     siteId: site.siteId,
     accounts: {
       roster,
-      steward: createStewardService({ db, site, scope, roster }),
+      steward: createStewardService({ db, site, scope, roster, toDto: (record) => dtoOf(ctx, record) }),
       notifier: () => notify.notifier,
       vapidPublicKey: () => notify.vapidPublicKey,
-      findWorkOrder: (id) => workOrdersRepository.find(db, id),
+      findWorkOrder: async (id) => {
+        const order = await workOrdersRepository.find(db, id);
+        return order && { id: order.id, siteId: order.site_id, gridId: order.grid_id, assigneeId: order.assignee_id };
+      },
     },
     metrics: [registry, ...(deps.extraMetrics ?? [])],
     consoleDir: deps.consoleDir,
@@ -112,26 +152,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     log,
     secureCookies: false,
   });
-  io = attachRealtime(app.server as HttpServer, {
+  const realtime = attachRealtime(app.server as HttpServer, {
     auth,
-    workOrders: () => {
-      if (workOrders === undefined) throw new Error('server not started');
-      return workOrders;
-    },
+    workOrders: () => workOrders,
     notifier: () => notify.notifier,
     scope,
     siteId: site.siteId,
     log: log.child({ module: 'server.realtime' }),
   });
-  const realtime = io;
-  workOrders = createWorkOrdersService({
-    db,
-    site,
-    broadcast: withPushes(createBroadcast(realtime, site), notify, log),
-    now,
-    log: log.child({ module: 'server.work-orders' }),
-    unitsWithValve,
-  });
+  io = realtime;
+  broadcast.attach(createBroadcast(realtime, site));
 
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -153,6 +183,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sweepEveryMs: deps.sweepEveryMs ?? 5000,
   });
   await follower.sweep();
+  const slaTicker = startSlaTicker(createWorkOrderClocks(ctx), log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
   ready = true;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
 
@@ -162,14 +193,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     demo,
     io: realtime,
     workOrders,
+    services,
     follower,
+    slaTicker,
+    escalations,
     notify,
-    routes,
+    routes: routes.map((r) => ({ method: r.method, url: r.url })),
     async stop() {
       ready = false;
+      await slaTicker.stop();
       await follower.stop();
       await notify.stop();
-      await io.close();
+      await realtime.close();
       await app.close();
     },
   };
@@ -178,7 +213,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 /** Every committed anomaly change also goes to the notifier (SPEC §7), after the consoles. */
 function withPushes(base: Broadcast, notify: Notify, log: Logger): Broadcast {
   return {
-    workOrder: base.workOrder,
+    ...base,
+    workOrder: (w) => base.workOrder(w),
+    escalation: (e) => base.escalation(e),
+    returnVisit: (v) => base.returnVisit(v),
     anomaly(anomaly) {
       base.anomaly(anomaly);
       notify.notifier.onAnomaly(anomaly).catch((error: unknown) => log.error({ err: error, anomalyId: anomaly.id }, 'push not opened'));

@@ -55,8 +55,8 @@ describe.skipIf(!present)('steward phone view in Chromium', () => {
 
   it('receives only its grid’s push, acknowledges it, and the escalation stops', async () => {
     const page = await openPhone();
-    expect(await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.getAttribute('href'))).toBe('/manifest.webmanifest');
-    expect(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active !== null))).toBe(true);
+    expect(await page.evaluate(`document.querySelector('link[rel="manifest"]')?.getAttribute('href')`)).toBe('/manifest.webmanifest');
+    expect(await page.evaluate('navigator.serviceWorker.ready.then((r) => r.active !== null)')).toBe(true);
 
     // Grid g2 first: its push goes to 李, never to this phone.
     await runWater(device, stack.siteId, 'wm-2-1-102');

@@ -104,9 +104,9 @@ describe('sessions and passwords over HTTP', () => {
   it('changes a password: the current one is required, other sessions end, the new one works', async () => {
     const mine = await login(stack.server.url, 'he');
     const other = await login(stack.server.url, 'he');
-    expect((await post('/api/v1/me/password', { currentPassword: 'nope', newPassword: 'a new long passphrase' }, mine, 'PUT')).status).toBe(403);
-    expect((await post('/api/v1/me/password', { currentPassword: 'dutyroom-demo', newPassword: 'short' }, mine, 'PUT')).status).toBe(400);
-    expect((await post('/api/v1/me/password', { currentPassword: 'dutyroom-demo', newPassword: 'a new long passphrase' }, mine, 'PUT')).status).toBe(204);
+    expect((await post('/api/v1/me/password', { currentPassword: 'nope', newPassword: 'a new long passphrase' }, mine)).status).toBe(403);
+    expect((await post('/api/v1/me/password', { currentPassword: 'dutyroom-demo', newPassword: 'short' }, mine)).status).toBe(400);
+    expect((await post('/api/v1/me/password', { currentPassword: 'dutyroom-demo', newPassword: 'a new long passphrase' }, mine)).status).toBe(204);
     expect((await fetch(`${stack.server.url}/api/v1/me`, { headers: { cookie: other } })).status).toBe(401);
     expect((await fetch(`${stack.server.url}/api/v1/me`, { headers: { cookie: mine } })).status).toBe(200);
     await expect(login(stack.server.url, 'he', 'dutyroom-demo')).rejects.toThrow('401');

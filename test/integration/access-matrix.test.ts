@@ -36,7 +36,7 @@ const G2_OWNER_PHONE = '13900002222';
 /** Routes anyone may call (logging out without a session is harmless and idempotent). */
 const PUBLIC = new Set(['GET /api/v1/info', 'POST /api/v1/session', 'DELETE /api/v1/session']);
 /** Routes that end the caller's own sessions: tried last, on their own. */
-const SESSION_ENDING = new Set(['DELETE /api/v1/session', 'DELETE /api/v1/sessions', 'PUT /api/v1/me/password']);
+const SESSION_ENDING = new Set(['DELETE /api/v1/session', 'DELETE /api/v1/sessions', 'POST /api/v1/me/password']);
 
 describe('access: every route and event × every role', () => {
   let stack: Awaited<ReturnType<typeof startAccountsStack>>;
@@ -100,7 +100,7 @@ describe('access: every route and event × every role', () => {
   it('lists the routes it tries (the suite cannot pass on an empty list)', () => {
     expect(everyEventTried).toBe(true);
     const keys = apiRoutes().map((r) => `${r.method} ${r.url}`);
-    for (const expected of ['GET /api/v1/me', 'POST /api/v1/push/subscriptions', 'PUT /api/v1/me/duty', 'GET /api/v1/units/:id/owner'])
+    for (const expected of ['GET /api/v1/me', 'POST /api/v1/push/subscriptions', 'PATCH /api/v1/me/duty', 'GET /api/v1/units/:id/owner'])
       expect(keys).toContain(expected);
   });
 

@@ -5,6 +5,8 @@ describe('role × permission matrix', () => {
   const table: [string, (typeof permissions)[number], boolean][] = [
     ['operator', 'workOrders:acknowledge', true],
     ['operator', 'users:manage', false],
+    ['operator', 'owners:contact', false],
+    ['supervisor', 'owners:contact', true],
     ['customer-service', 'workOrders:create', true],
     ['customer-service', 'workOrders:acknowledge', false],
     ['steward', 'workOrders:progress', true],

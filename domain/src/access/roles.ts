@@ -1,3 +1,5 @@
+import type { WorkOrderAction } from '../work-orders/lifecycle.ts';
+
 /**
  * Roles and what each may do (SPEC §10 security, issue 6). Default deny: a permission absent
  * from a role's row is refused. Grid scoping (which rows a steward sees) is separate: see
@@ -48,14 +50,14 @@ const controlRoom: readonly Permission[] = [
   'workOrders:dispatch',
   'workOrders:progress',
   'workOrders:cancel',
-  'owners:contact',
   'deadLetters:read',
   'push:read',
 ];
 
 /**
  * The matrix. Why each row:
- * - operator (中控): the wall, acknowledge, dispatch, phone the owner (vacant-unit SOP: "phone the owner").
+ * - operator (中控): the wall, acknowledge, dispatch, follow-up, statistics; the owner's phone stays
+ *   masked (front desk and steward make the calls, SPEC §3).
  * - customer-service (客服): intake, follow-up, return visits; needs the owner's number.
  * - steward (管家): their grid's orders, owner contact for them (SOP: contact owner), own duty toggle.
  * - maintenance / security: their dispatched orders; the owner's number stays masked.
@@ -63,7 +65,7 @@ const controlRoom: readonly Permission[] = [
  * - admin: everything, including users and site data.
  */
 export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  operator: new Set([...controlRoom, 'drills:run']),
+  operator: new Set([...controlRoom, 'workOrders:followUp', 'reports:read', 'audit:read', 'drills:run']),
   'customer-service': new Set([
     ...everyone,
     'workOrders:create',
@@ -76,8 +78,8 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = 
   steward: new Set([...everyone, 'workOrders:progress', 'owners:contact', 'roster:self']),
   maintenance: new Set([...everyone, 'workOrders:progress']),
   security: new Set([...everyone, 'workOrders:progress']),
-  supervisor: new Set([...controlRoom, 'workOrders:followUp', 'reports:read', 'audit:read', 'roster:manage', 'roster:self', 'drills:run']),
-  manager: new Set([...controlRoom, 'workOrders:followUp', 'reports:read', 'audit:read', 'roster:manage', 'roster:self', 'drills:run']),
+  supervisor: new Set([...controlRoom, 'owners:contact', 'workOrders:followUp', 'reports:read', 'audit:read', 'roster:manage', 'roster:self', 'drills:run']),
+  manager: new Set([...controlRoom, 'owners:contact', 'workOrders:followUp', 'reports:read', 'audit:read', 'roster:manage', 'roster:self', 'drills:run']),
   admin: new Set(permissions),
 };
 
@@ -89,6 +91,22 @@ export function isRole(value: string): value is Role {
 export function can(role: string, permission: Permission): boolean {
   return isRole(role) && rolePermissions[role].has(permission);
 }
+
+/** The permission each lifecycle action needs (SPEC §6): the person on the job progresses it, the desk follows up. */
+export const actionPermission: Readonly<Record<WorkOrderAction, Permission>> = {
+  dispatch: 'workOrders:dispatch',
+  accept: 'workOrders:progress',
+  arrive: 'workOrders:progress',
+  resolve: 'workOrders:progress',
+  feedBack: 'workOrders:followUp',
+  returnVisit: 'workOrders:followUp',
+  close: 'workOrders:followUp',
+  reopen: 'workOrders:followUp',
+  cancel: 'workOrders:cancel',
+  falseAlarm: 'workOrders:cancel',
+  // The system's own (a device back online); a person asking for it needs the desk's rights.
+  autoClose: 'workOrders:followUp',
+};
 
 /** Roles that see every record of their site; the others are scoped (grid or department). */
 export const siteWideRoles: ReadonlySet<Role> = new Set(['operator', 'customer-service', 'supervisor', 'manager', 'admin']);

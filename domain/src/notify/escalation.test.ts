@@ -6,8 +6,8 @@ import {
   advanceEscalation,
   closeEscalation,
   type EscalationPolicy,
-  escalationChain,
   escalationPolicyFor,
+  pushEscalationChain,
   startEscalation,
 } from './escalation.ts';
 
@@ -30,9 +30,9 @@ const people = [
 ];
 const policy: EscalationPolicy = { ackTimeoutMs: 5 * MIN, repeatEveryMs: 10 * MIN, maxRepeats: 2 };
 
-describe(escalationChain.name, () => {
+describe(pushEscalationChain.name, () => {
   it('003 跟随制: steward → on-duty steward → supervisor → manager', () => {
-    expect(escalationChain(roster(), 'g1', people, T0)).toEqual([
+    expect(pushEscalationChain(roster(), 'g1', people, T0)).toEqual([
       { level: 'steward', personIds: ['wang'] },
       { level: 'on-duty', personIds: ['li'] },
       { level: 'supervisor', personIds: ['chen'] },
@@ -40,16 +40,16 @@ describe(escalationChain.name, () => {
     ]);
   });
   it('drops the on-duty level when the on-duty steward already got the first page', () => {
-    expect(escalationChain(roster(['wang']), 'g1', people, T0).map((l) => l.level)).toEqual(['steward', 'supervisor', 'manager']);
-    expect(escalationChain(roster(['wang']), 'g1', people, T0)[0]?.personIds).toEqual(['li']);
+    expect(pushEscalationChain(roster(['wang']), 'g1', people, T0).map((l) => l.level)).toEqual(['steward', 'supervisor', 'manager']);
+    expect(pushEscalationChain(roster(['wang']), 'g1', people, T0)[0]?.personIds).toEqual(['li']);
   });
   it('starts at the on-duty steward for an anomaly without a grid', () => {
-    expect(escalationChain(roster(), null, people, T0)[0]).toEqual({ level: 'on-duty', personIds: ['li'] });
+    expect(pushEscalationChain(roster(), null, people, T0)[0]).toEqual({ level: 'on-duty', personIds: ['li'] });
   });
 });
 
 describe(advanceEscalation.name, () => {
-  const chain = escalationChain(roster(), 'g1', people, T0);
+  const chain = pushEscalationChain(roster(), 'g1', people, T0);
   /** Runs the machine at each time and returns the persons paged at each, '-' for none. */
   const run = (times: number[], ackAt?: number) => {
     let { state } = startEscalation(chain, policy, T0);
@@ -101,6 +101,11 @@ describe(escalationPolicyFor.name, () => {
     expect(escalationPolicyFor(severity, notify)).toEqual(expected);
   });
   it('P3 is sent once with no acknowledgement deadline', () => {
-    expect(startEscalation(escalationChain(roster(), 'g1', people, T0), undefined, T0).state).toEqual({ status: 'sent', level: 0, repeats: 0, nextAt: null });
+    expect(startEscalation(pushEscalationChain(roster(), 'g1', people, T0), undefined, T0).state).toEqual({
+      status: 'sent',
+      level: 0,
+      repeats: 0,
+      nextAt: null,
+    });
   });
 });

@@ -24,7 +24,7 @@ export interface ChainLevel {
 }
 
 /** The chain for a grid now; people already paged at an earlier level and empty levels are left out. */
-export function escalationChain(
+export function pushEscalationChain(
   roster: Roster,
   gridId: string | null,
   people: readonly { readonly id: string; readonly role: string }[],

@@ -1,29 +1,55 @@
 import { dutyRequestSchema, shiftRequestSchema } from '@dutyroom/domain';
-import type { FastifyInstance } from 'fastify';
-import { requirePermission, requireUser } from '../services/access.ts';
+import { z } from 'zod';
 import type { RosterService } from '../services/roster.service.ts';
-import { numericId, parseWith, type RouteContext } from './accounts-shared.ts';
+import { numericIdParams } from './accounts-shared.ts';
+import type { Router } from './router.ts';
 
 /** 值班: the roster, shifts, and the on-duty toggle of the steward's phone. */
-export function registerRosterRoutes(app: FastifyInstance, deps: RouteContext & { roster: RosterService; siteId: string }): void {
-  app.get('/api/v1/roster', async (request) => deps.roster.view(await deps.currentUser(request)));
-
-  app.put('/api/v1/me/duty', async (request) => {
-    requireUser(await deps.currentUser(request));
-    const body = parseWith(dutyRequestSchema, request.body);
-    await deps.roster.setOnDuty(await deps.currentUser(request), body.personId, body.onDuty);
-    return deps.roster.view(await deps.currentUser(request));
-  });
-
-  app.post('/api/v1/roster/shifts', async (request, reply) => {
-    // Access before validation: a caller who may not edit the roster learns nothing about its shape.
-    requirePermission(await deps.currentUser(request), 'roster:manage', deps.siteId);
-    const body = parseWith(shiftRequestSchema, request.body);
-    return reply.status(201).send({ id: await deps.roster.addShift(await deps.currentUser(request), body) });
-  });
-
-  app.delete<{ Params: { id: string } }>('/api/v1/roster/shifts/:id', async (request, reply) => {
-    await deps.roster.removeShift(await deps.currentUser(request), numericId(request.params.id, 'a shift id'));
-    return reply.status(204).send();
-  });
+export function rosterRoutes(router: Router, deps: { roster: RosterService }): void {
+  router.route(
+    { method: 'GET', url: '/api/v1/roster', permission: 'workOrders:read', summary: 'Grids, stewards, shifts, who is on duty now', tag: 'roster' },
+    async ({ user }) => deps.roster.view(user),
+  );
+  router.route(
+    {
+      method: 'PATCH',
+      url: '/api/v1/me/duty',
+      summary: 'The on-duty toggle (a supervisor may set anyone’s with personId)',
+      tag: 'roster',
+      body: dutyRequestSchema,
+    },
+    async ({ user, body }) => {
+      await deps.roster.setOnDuty(user, body.personId, body.onDuty);
+      return deps.roster.view(user);
+    },
+  );
+  router.route(
+    {
+      method: 'POST',
+      url: '/api/v1/roster/shifts',
+      permission: 'roster:manage',
+      summary: 'Schedule an on-duty steward (值班管家) for a time range',
+      tag: 'roster',
+      body: shiftRequestSchema,
+      response: z.object({ id: z.string() }),
+    },
+    async ({ user, body, reply }) => {
+      reply.status(201);
+      return { id: await deps.roster.addShift(user, body) };
+    },
+  );
+  router.route(
+    {
+      method: 'DELETE',
+      url: '/api/v1/roster/shifts/:id',
+      permission: 'roster:manage',
+      summary: 'Remove a shift',
+      tag: 'roster',
+      params: numericIdParams('a shift id'),
+    },
+    async ({ user, params, reply }) => {
+      await deps.roster.removeShift(user, params.id);
+      return reply.status(204).send();
+    },
+  );
 }

@@ -3,11 +3,11 @@ import {
   acknowledgeEscalation,
   advanceEscalation,
   closeEscalation,
-  escalationChain,
   escalationPolicyFor,
   gridOfAnomaly,
   type Page,
   type PushDto,
+  pushEscalationChain,
   routeAnomaly,
   type SiteFile,
   type SiteIndex,
@@ -100,7 +100,7 @@ export function createNotifier(deps: NotifierDeps) {
       const roster = await deps.roster.current();
       const gridId = gridOfAnomaly(index, anomaly);
       const route = routeAnomaly(anomaly, gridId, roster, notify.webhooks, at);
-      const chain = escalationChain(roster, gridId, site.people, at);
+      const chain = pushEscalationChain(roster, gridId, site.people, at);
       const { state, page } = startEscalation(chain, escalationPolicyFor(anomaly.severity, notify), at);
       const where = anomaly.unitId ?? anomaly.deviceId ?? anomaly.subject;
       const gridName = site.grids.find((g) => g.id === gridId)?.name ?? '';

@@ -3,11 +3,9 @@ import {
   type AckResult,
   acknowledgeRequestSchema,
   type ClientToServerEvents,
-  gridOfAnomaly,
   type Role,
   rooms,
   type ServerToClientEvents,
-  type SiteIndex,
   siteWideRoles,
   type UserDto,
 } from '@dutyroom/domain';
@@ -19,7 +17,7 @@ import type { ConsoleChannel } from '../notify/console.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type GridScope, requirePermission } from '../services/access.ts';
 import { type AuthService, SESSION_COOKIE } from '../services/auth.service.ts';
-import type { Broadcast, WorkOrdersService } from '../services/work-orders.service.ts';
+import type { WorkOrdersService } from '../services/work-orders.service.ts';
 
 interface SocketData {
   user: UserDto;
@@ -115,15 +113,6 @@ export async function refreshGridRooms(io: RealtimeServer, scope: GridScope, sit
     for (const room of socket.rooms) if (room.startsWith('grid:') && !wanted.has(room)) socket.leave(room);
     socket.join([...wanted]);
   }
-}
-
-/** Persist, then publish: called only with committed state. The control room and the record's grid room. */
-export function createBroadcast(io: RealtimeServer, site: SiteIndex): Broadcast {
-  const targets = (siteId: string, gridId: string | null) => (gridId === null ? [rooms.site(siteId)] : [rooms.site(siteId), rooms.grid(siteId, gridId)]);
-  return {
-    anomaly: (a) => io.to(targets(a.siteId, gridOfAnomaly(site, a))).emit('anomaly:upserted', a),
-    workOrder: (w) => io.to(targets(w.siteId, w.gridId)).emit('workOrder:upserted', w),
-  };
 }
 
 /** Pushes to open consoles: the per-user rooms, and the control room. */

@@ -72,3 +72,38 @@ export function createGridScope(deps: { siteId: string; roster: () => Promise<Ro
     },
   };
 }
+
+/** What record-level access needs to know about a work order row. */
+export interface OrderScopeFields {
+  readonly id: string;
+  readonly site_id: string;
+  readonly grid_id: string | null;
+  readonly department: string | null;
+  readonly assignee_id: string | null;
+}
+
+/**
+ * Access to one work order: the role's permission, then (for stewards and crews) the grid or
+ * department scope of the order. Without a scope (a process with no roster) only site-wide roles pass.
+ * An order out of scope answers NOT_FOUND, so its existence is not revealed.
+ */
+export async function requireOrderAccess(
+  scope: GridScope | undefined,
+  user: UserDto | undefined,
+  permission: Permission,
+  siteId: string,
+  load: () => Promise<OrderScopeFields | undefined>,
+): Promise<UserDto> {
+  const u = requirePermission(user, permission, siteId);
+  if (siteWideRoles.has(u.role as Role)) return u;
+  if (scope === undefined) throw new ServiceError('FORBIDDEN', 'this account may not see this site');
+  const order = await load();
+  if (order === undefined || order.site_id !== siteId) throw new ServiceError('NOT_FOUND', 'no such work order');
+  return scope.requireVisible(u, permission, {
+    id: order.id,
+    siteId: order.site_id,
+    gridId: order.grid_id,
+    department: order.department,
+    assigneeId: order.assignee_id,
+  });
+}

@@ -1,7 +1,7 @@
 import { type AnomalyDto, gridOfAnomaly, ownerPhoneFor, type SiteIndex, type UserDto, type WorkOrderDto } from '@dutyroom/domain';
 import type { Db } from '@dutyroom/platform';
 import { anomaliesRepository } from '../repositories/anomalies.repository.ts';
-import { workOrdersRepository } from '../repositories/work-orders.repository.ts';
+import { type WorkOrderRecord, workOrdersRepository } from '../repositories/work-orders.repository.ts';
 import { type GridScope, requirePermission } from './access.ts';
 import { ServiceError } from './errors.ts';
 import type { RosterService } from './roster.service.ts';
@@ -18,7 +18,13 @@ export interface StewardOverview {
  * The steward's phone (issue 6): my grid's open anomalies and orders, my duty status, and the
  * owner's contact for a unit in my grid (tel: link), masked for roles that do not call owners.
  */
-export function createStewardService(deps: { db: Db; site: SiteIndex; scope: GridScope; roster: RosterService }) {
+export function createStewardService(deps: {
+  db: Db;
+  site: SiteIndex;
+  scope: GridScope;
+  roster: RosterService;
+  toDto: (record: WorkOrderRecord) => WorkOrderDto;
+}) {
   const { db, site, scope } = deps;
   return {
     async overview(user: UserDto | undefined): Promise<StewardOverview> {
@@ -38,7 +44,7 @@ export function createStewardService(deps: { db: Db; site: SiteIndex; scope: Gri
         onDuty: u.personId !== null && !roster.offDuty.has(u.personId),
         coveredGrids: scoped.coveredGrids,
         anomalies: visibleAnomalies.map(({ gridId: _gridId, ...a }) => a),
-        workOrders: await scope.visible(u, workOrders),
+        workOrders: await scope.visible(u, workOrders.map(deps.toDto)),
       };
     },
 

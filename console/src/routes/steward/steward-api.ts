@@ -45,7 +45,7 @@ export const stewardApi = {
   pushes: () => call(z.object({ items: z.array(pushDtoSchema) }), '/api/v1/pushes'),
   acknowledge: (id: string): Promise<{ push: PushDto }> =>
     call(z.object({ push: pushDtoSchema }), `/api/v1/pushes/${encodeURIComponent(id)}/acknowledge`, { method: 'POST' }),
-  setOnDuty: (onDuty: boolean) => call(z.unknown(), '/api/v1/me/duty', { method: 'PUT', body: json({ onDuty }) }),
+  setOnDuty: (onDuty: boolean) => call(z.unknown(), '/api/v1/me/duty', { method: 'PATCH', body: json({ onDuty }) }),
   owner: (unitId: string) =>
     call(z.object({ phone: z.string().nullable(), name: z.string().nullable(), masked: z.boolean() }), `/api/v1/units/${encodeURIComponent(unitId)}/owner`),
   vapidPublicKey: () => call(z.object({ publicKey: z.string() }), '/api/v1/push/vapid-public-key'),

@@ -34,7 +34,7 @@ const G1_UNIT = '1-1-101';
 const G2_UNIT = '2-1-102';
 const G2_OWNER_PHONE = '13900002222';
 /** Routes anyone may call (logging out without a session is harmless and idempotent). */
-const PUBLIC = new Set(['GET /api/v1/info', 'POST /api/v1/session', 'DELETE /api/v1/session']);
+const PUBLIC = new Set(['GET /api/v1/info', 'POST /api/v1/session', 'DELETE /api/v1/session', 'GET /api/v1/openapi.json']);
 /** Routes that end the caller's own sessions: tried last, on their own. */
 const SESSION_ENDING = new Set(['DELETE /api/v1/session', 'DELETE /api/v1/sessions', 'POST /api/v1/me/password']);
 

@@ -85,6 +85,22 @@ describe.skipIf(!present)('steward phone view in Chromium', () => {
     expect(await row.count()).toBe(1);
     await expect(page.locator('[data-testid="steward-order"][data-unit="1-1-101"]').count()).resolves.toBe(1);
     await expect(page.locator('[data-testid="steward-order"][data-unit="2-1-102"]').count()).resolves.toBe(0);
+
+    // 受理 → 到场 → 处理完成 from the phone, through the work-order API, scoped to this steward's grid.
+    const order = page.locator('[data-testid="steward-order"][data-unit="1-1-101"]');
+    await order.locator('[data-testid="order-accept"]').click();
+    await page.waitForSelector('[data-testid="steward-order"][data-unit="1-1-101"][data-status="accepted"]', { timeout: 5000 });
+    await order.locator('[data-testid="order-arrive"]').click();
+    await page.waitForSelector('[data-testid="steward-order"][data-unit="1-1-101"][data-status="on-site"]', { timeout: 5000 });
+    await order.locator('input[type="checkbox"]').first().check();
+    await order.locator('input.note').fill('已关闭水阀，业主已知悉');
+    await order.locator('[data-testid="order-resolve"]').click();
+    await page.waitForSelector('[data-testid="steward-order"][data-unit="1-1-101"][data-status="resolved"]', { timeout: 5000 });
+    const { rows: done } = await stack.db.query<{ status: string; checklist: { done: boolean }[] }>(
+      `select status, checklist from work_orders where unit_id = '1-1-101'`,
+    );
+    expect(done[0]?.status).toBe('resolved');
+    expect(done[0]?.checklist[0]?.done).toBe(true);
   });
 
   it('switches off duty from the phone, so the grid’s next push goes to the on-duty steward', async () => {

@@ -147,6 +147,24 @@ describe('access: every route and event × every role', () => {
     }
   });
 
+  it('lets a steward progress orders of their own grid only', async () => {
+    expect((await call('steward g1', 'POST', `/api/v1/work-orders/${ids.g2Order}/transitions`, { action: 'accept' })).status).toBe(404);
+    expect((await call('maintenance', 'POST', `/api/v1/work-orders/${ids.g2Order}/transitions`, { action: 'accept' })).status).toBe(404);
+    expect(
+      (
+        await call('steward g2', 'POST', `/api/v1/work-orders/${ids.g2Order}/transitions`, {
+          action: 'dispatch',
+          department: 'maintenance',
+          assigneeId: 'zhao',
+        })
+      ).status,
+    ).toBe(403);
+    const detail = await call('steward g1', 'GET', `/api/v1/work-orders/${ids.g1Order}`);
+    expect(detail.status).toBe(200);
+    expect((await call('steward g1', 'GET', `/api/v1/work-orders/${ids.g2Order}`)).status).toBe(404);
+    expect((await call('steward g2', 'POST', `/api/v1/work-orders/${ids.g2Order}/transitions`, { action: 'accept' })).status).toBe(200);
+  });
+
   it('shows the owner phone whole to the grid steward and customer service, masked to nobody else who may see it', async () => {
     const asSteward = JSON.parse((await call('steward g2', 'GET', `/api/v1/units/${G2_UNIT}/owner`)).text) as { phone: string; masked: boolean };
     expect(asSteward).toMatchObject({ phone: G2_OWNER_PHONE, masked: false });

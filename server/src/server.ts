@@ -119,6 +119,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     scope,
   };
   const workOrders = createWorkOrdersService(ctx);
+  // SLA escalations (物业跟随制) reach the person escalated to as pushes too.
+  escalations.subscribe((event) => notify.notifier.onSlaEscalation(event));
   const services: AppServices = {
     workOrders,
     returnVisits: createReturnVisitsService(ctx),

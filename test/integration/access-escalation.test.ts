@@ -55,4 +55,40 @@ describe('push escalation until acknowledged', () => {
     expect(record.items[0]).toMatchObject({ status: 'acknowledged', acknowledgedBy: '王管家', nextAt: null });
     expect(record.items[0]?.deliveries).toContainEqual(expect.objectContaining({ level: 'control-room', channel: 'console', status: 'delivered' }));
   });
+
+  it('pages the person an SLA clock escalates to, once per event, on the record of the order', async () => {
+    const orderId = (await stack.db.query<{ id: string }>(`select id::text as id from work_orders where unit_id = '1-1-101'`)).rows[0]?.id ?? '';
+    const event = {
+      siteId: stack.siteId,
+      workOrderId: orderId,
+      kind: 'escalation' as const,
+      level: 2,
+      count: 1,
+      role: 'supervisor' as const,
+      personId: 'chen',
+      personName: '陈主管',
+      step: 'on-site' as const,
+      dueAt: Date.now() - 1000,
+      at: Date.now(),
+      severity: 'P2' as const,
+      title: { zh: '空置房水表走动', en: 'Water running in a vacant unit' },
+      drill: false,
+    };
+    stack.server.escalations.publish(event);
+    stack.server.escalations.publish(event);
+    const rows = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ id: string; person_id: string; level: string }>(
+        `select p.id::text as id, d.person_id, d.level from pushes p join push_deliveries d on d.push_id = p.id where p.work_order_id = $1`,
+        [orderId],
+      );
+      return rows.length > 0 ? rows : undefined;
+    }, 'the SLA push');
+    expect(new Set(rows.map((r) => r.id)).size).toBe(1);
+    expect(rows.map((r) => `${r.level}:${r.person_id}`)).toContain('sla-escalation:chen');
+    const cookie = await login(stack.server.url, 'chen');
+    const record = (await (await fetch(`${stack.server.url}/api/v1/work-orders/${orderId}/pushes`, { headers: { cookie } })).json()) as {
+      items: { status: string }[];
+    };
+    expect(record.items.map((p) => p.status)).toEqual(['acknowledged', 'sent']);
+  });
 });

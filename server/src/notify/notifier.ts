@@ -3,6 +3,7 @@ import {
   acknowledgeEscalation,
   advanceEscalation,
   closeEscalation,
+  type EscalationEvent,
   escalationPolicyFor,
   gridOfAnomaly,
   type Page,
@@ -140,6 +141,52 @@ export function createNotifier(deps: NotifierDeps) {
       if (result === undefined) return;
       log.info({ pushId: result.pushId, anomalyId: anomaly.id, gridId, to: page.personIds }, 'push opened');
       await publish(result.pushId, result.userIds, true);
+    },
+
+    /**
+     * A work order's SLA clock escalated (or warned) to a person (server/src/services/escalations.ts):
+     * page that person on the console and their phone, recorded like every push. No acknowledgement
+     * chain here: the SLA clock itself escalates further.
+     */
+    async onSlaEscalation(event: EscalationEvent): Promise<void> {
+      if (event.siteId !== siteId) return;
+      const at = now();
+      const order = await db.query<{ grid_id: string | null; unit_id: string | null }>('select grid_id, unit_id from work_orders where id = $1', [
+        event.workOrderId,
+      ]);
+      const stepZh = event.kind === 'warning' ? '即将超时' : '已超时升级';
+      const result = await db.transaction(async (tx) => {
+        const pushId = await pushesRepository.insertForOrder(
+          tx,
+          {
+            siteId,
+            workOrderId: event.workOrderId,
+            dedupKey: `sla:${event.workOrderId}:${event.step}:${event.kind}:${event.count}:${event.level}:${event.personId}`,
+            gridId: order.rows[0]?.grid_id ?? null,
+            severity: event.severity,
+            title: `${event.title.zh} · ${order.rows[0]?.unit_id ?? `#${event.workOrderId}`}`,
+            body: `工单 #${event.workOrderId} ${stepZh}（${event.step}）`,
+            drill: event.drill,
+          },
+          at,
+        );
+        if (pushId === undefined) return undefined;
+        const { rows, userIds } = await pageDeliveries(
+          tx,
+          { levels: [], personIds: [event.personId] },
+          event.kind === 'warning' ? 'sla-warning' : 'sla-escalation',
+        );
+        await pushesRepository.addDeliveries(tx, pushId, rows, at);
+        await audit(tx, {
+          actor: 'system',
+          action: 'push.sla',
+          subjectType: 'push',
+          subjectId: pushId,
+          detail: { workOrderId: event.workOrderId, to: event.personId },
+        });
+        return { pushId, userIds };
+      });
+      if (result !== undefined) await publish(result.pushId, result.userIds, true);
     },
 
     /** Advances every escalation whose acknowledgement time has passed; returns how many pages went out. */

@@ -26,8 +26,9 @@ interface PushRow {
 
 const PUSH_COLUMNS = `p.id::text as id, p.site_id, p.anomaly_id::text as anomaly_id, w.id::text as work_order_id, p.grid_id, p.severity, p.title,
   p.body, p.drill, p.status, p.level, p.repeats, ${ms('p.next_at')} as next_at, p.chain, ${ms('p.created_at')} as created_at,
-  ${ms('p.acknowledged_at')} as acknowledged_at, p.acknowledged_by, (p.severity in ('P1', 'P2')) as needs_ack`;
-const PUSH_FROM = 'pushes p left join work_orders w on w.anomaly_id = p.anomaly_id';
+  ${ms('p.acknowledged_at')} as acknowledged_at, p.acknowledged_by, (p.severity in ('P1', 'P2') and p.status <> 'sent') as needs_ack`;
+const PUSH_FROM = `pushes p left join work_orders w on (p.work_order_id is not null and w.id = p.work_order_id)
+  or (p.work_order_id is null and p.anomaly_id is not null and w.anomaly_id = p.anomaly_id)`;
 
 const DELIVERY_COLUMNS = `id::text as id, push_id::text as push_id, channel, target, person_id as "personId", level, status, attempts,
   ${ms('next_attempt_at')} as "nextAttemptAt", last_error as "lastError", http_status as "httpStatus", ${ms('delivered_at')} as "deliveredAt"`;
@@ -94,6 +95,21 @@ export const pushesRepository = {
         JSON.stringify(p.chain),
         now,
       ],
+    );
+    return rows[0]?.id;
+  },
+
+  /** A push about a work order itself (an SLA escalation); `dedupKey` makes a repeated event harmless. */
+  async insertForOrder(
+    db: Queryable,
+    p: { siteId: string; workOrderId: string; dedupKey: string; gridId: string | null; severity: Severity; title: string; body: string; drill: boolean },
+    now: number,
+  ): Promise<string | undefined> {
+    const { rows } = await db.query<{ id: string }>(
+      `insert into pushes (site_id, work_order_id, dedup_key, grid_id, severity, title, body, drill, status, chain, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', '[]', to_timestamp($9 / 1000.0))
+       on conflict (dedup_key) do nothing returning id::text as id`,
+      [p.siteId, p.workOrderId, p.dedupKey, p.gridId, p.severity, p.title, p.body, p.drill, now],
     );
     return rows[0]?.id;
   },

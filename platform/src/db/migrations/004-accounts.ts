@@ -52,11 +52,14 @@ create table roster_shifts (
 );
 create index roster_shifts_by_site on roster_shifts (site_id, ends_at);
 
--- One push episode per anomaly; its escalation state lives here and survives restarts.
+-- One push episode per anomaly (or per SLA escalation event of a work order, dedup_key); its
+-- escalation state lives here and survives restarts.
 create table pushes (
   id bigint generated always as identity primary key,
   site_id text not null,
   anomaly_id bigint unique references anomalies(id),
+  work_order_id integer references work_orders(id),
+  dedup_key text unique,
   grid_id text,
   severity text not null,
   title text not null,

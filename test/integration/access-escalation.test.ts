@@ -67,7 +67,7 @@ describe('push escalation until acknowledged', () => {
       role: 'supervisor' as const,
       personId: 'chen',
       personName: '陈主管',
-      step: 'on-site' as const,
+      step: 'arrive' as const,
       dueAt: Date.now() - 1000,
       at: Date.now(),
       severity: 'P2' as const,
@@ -90,5 +90,18 @@ describe('push escalation until acknowledged', () => {
       items: { status: string }[];
     };
     expect(record.items.map((p) => p.status)).toEqual(['acknowledged', 'sent']);
+  });
+
+  it('gives an open anomaly that has no push its push at the next sweep (safety net)', async () => {
+    const { rows } = await stack.db.query<{ id: string }>(
+      `insert into anomalies (site_id, rule, subject, dedup_key, status, severity, unit_id, device_id, opened_at, last_seen_at, reading_ts)
+       select site_id, rule, 'sweep-test', dedup_key || ':sweep', 'open', severity, unit_id, device_id, now(), now(), now() from anomalies limit 1
+       returning id::text as id`,
+    );
+    const anomalyId = rows[0]?.id;
+    expect(await stack.server.notify.notifier.sweep()).toBeGreaterThanOrEqual(1);
+    const pushes = await stack.db.query('select 1 from pushes where anomaly_id = $1', [anomalyId]);
+    expect(pushes.rows).toHaveLength(1);
+    expect(await stack.server.notify.notifier.sweep()).toBe(0);
   });
 });

@@ -77,8 +77,11 @@ export async function startNotify(deps: NotifyDeps): Promise<Notify> {
   });
 
   let ticking: Promise<void> | undefined;
+  let ticks = 0;
   const tick = () => {
     ticking ??= (async () => {
+      // The sweep is a safety net: every fifth tick is often enough.
+      if (ticks++ % 5 === 0) await notifier.sweep();
       await notifier.escalate();
       kick();
       await sending;

@@ -16,6 +16,7 @@ import {
   type UserDto,
 } from '@dutyroom/domain';
 import type { Db, Logger, Queryable } from '@dutyroom/platform';
+import { anomaliesRepository } from '../repositories/anomalies.repository.ts';
 import { audit } from '../repositories/audit.repository.ts';
 import { type GridScope, requirePermission } from '../services/access.ts';
 import { ServiceError } from '../services/errors.ts';
@@ -187,6 +188,23 @@ export function createNotifier(deps: NotifierDeps) {
         return { pushId, userIds };
       });
       if (result !== undefined) await publish(result.pushId, result.userIds, true);
+    },
+
+    /**
+     * Safety net: open anomalies of the last hour with no push (an event handled while the notifier
+     * failed, or a crash between the order and the push) get theirs now. Returns how many.
+     */
+    async sweep(): Promise<number> {
+      const { rows } = await db.query<{ id: string }>(
+        `select a.id::text as id from anomalies a where a.site_id = $1 and a.status = 'open' and a.opened_at > to_timestamp($2 / 1000.0)
+         and not exists (select 1 from pushes p where p.anomaly_id = a.id) order by a.id limit 20`,
+        [siteId, now() - 3_600_000],
+      );
+      for (const { id } of rows) {
+        const anomaly = await anomaliesRepository.find(db, id);
+        if (anomaly !== undefined) await this.onAnomaly(anomaly);
+      }
+      return rows.length;
     },
 
     /** Advances every escalation whose acknowledgement time has passed; returns how many pages went out. */

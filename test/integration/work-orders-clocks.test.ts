@@ -82,6 +82,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
           ['escalation', 3, 'manager', 'zhou'],
         ]);
         await waitFor(() => pushed.length === 5, 'the escalations on the socket');
+        const metrics = await (await fetch(`${f.server.url}/metrics`)).text();
+        expect(metrics).toContain('dutyroom_work_order_escalations_total{kind="escalation",level="3"} 2');
         expect((await f.api<{ workOrder: WorkOrderDto }>('GET', `/api/v1/work-orders/${order.id}`)).body.workOrder.escalationLevel).toBe(3);
 
         // Somebody acts: the next step's clock starts from zero.

@@ -104,6 +104,11 @@ function payloadOf(change: Change): Record<string, unknown> {
 export async function applyChange(tx: Queryable, ctx: WorkOrdersContext, order: WorkOrderRecord, change: Change, actor: Actor): Promise<ChangeResult> {
   const now = ctx.now();
   const to = nextStatus(order.status, change.action as WorkOrderAction);
+  if ('photoIds' in change && change.photoIds !== undefined && change.photoIds.length > 0) {
+    const known = new Set((await historyRepository.photos(tx, order.id)).map((p) => p.id));
+    const unknown = change.photoIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new ServiceError('VALIDATION', `photoIds: work order ${order.id} has no photo ${unknown.join(', ')}`);
+  }
   const patch: WorkOrderPatch = { status: to, status_since: now };
   const visits: ReturnVisitDto[] = [];
   let returnVisitDueAt: number | null = null;

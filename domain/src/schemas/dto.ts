@@ -27,8 +27,12 @@ export const anomalyDtoSchema = z.object({
   evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   drill: z.boolean(),
   version: z.number().int(),
-  /** On a clear: whether the clear closes the work order (a device back online) or leaves it to people (SPEC §5). */
-  clearClosesWorkOrder: z.boolean().optional(),
+  /**
+   * Set once the anomaly is cleared: true when the clear also closes the work order (a device back
+   * online), false when the order stays with people (water stopped in a vacant unit: someone must
+   * still find out why). Null while open.
+   */
+  clearClosesWorkOrder: z.boolean().nullable().default(null),
 });
 export type AnomalyDto = z.infer<typeof anomalyDtoSchema>;
 

@@ -228,6 +228,11 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const items = Object.fromEntries(ticked.body.workOrder.checklist.map((i) => [i.id, i]));
       expect(items['phone-owner']).toMatchObject({ done: true, doneBy: '值班员 张敏', note: '业主在外地' });
       expect(items['leave-notice']?.notApplicable).toBe(true);
+      const unreachable = await f.api<One>('PATCH', `/api/v1/work-orders/${id}/checklist/phone-owner`, { done: true, ownerReached: false });
+      const notice = unreachable.body.workOrder.checklist.find((i) => i.id === 'leave-notice');
+      expect(notice?.notApplicable).toBeUndefined();
+      expect(notice?.zh).toContain('联系不上业主');
+      expect(unreachable.body.workOrder.checklist.find((i) => i.id === 'phone-owner')?.done).toBe(true);
       expect((await f.api<Err>('PATCH', `/api/v1/work-orders/${id}/checklist/nope`, { done: true })).body.error.code).toBe('NOT_FOUND');
     });
 

@@ -73,9 +73,21 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
     return dispatch === undefined ? { order: started, returnVisits: [] } : applyChange(tx, ctx, started, dispatch, actor);
   }
 
-  function checklist(rule: string, unitId: string | null): ChecklistEntry[] {
+  function checklist(rule: string, unitId: string | null, ownerReachable?: boolean): ChecklistEntry[] {
     const unit = unitId === null ? undefined : site.unit(unitId);
-    return checklistFor(rule, { keyHeld: unit?.keyHeld ?? false, hasValve: unit !== undefined && ctx.unitsWithValve.has(unit.id) });
+    return checklistFor(rule, { keyHeld: unit?.keyHeld ?? false, hasValve: unit !== undefined && ctx.unitsWithValve.has(unit.id), ownerReachable });
+  }
+
+  /** The rule's checklist for the facts as now known, keeping what was ticked; items no longer needed stay, marked not applicable. */
+  function refollow(rule: string, unitId: string | null, current: readonly ChecklistEntry[], ownerReachable: boolean): ChecklistEntry[] {
+    const template = checklist(rule, unitId, ownerReachable);
+    const kept = new Map(current.map((i) => [i.id, i]));
+    const next: ChecklistEntry[] = template.map((i) => {
+      const { notApplicable: _n, ...was } = kept.get(i.id) ?? i;
+      return { ...i, ...was, zh: i.zh, en: i.en };
+    });
+    for (const old of current) if (!template.some((i) => i.id === old.id)) next.push({ ...old, notApplicable: true });
+    return next;
   }
 
   const ownerOf = (unitId: string | null) => {
@@ -309,19 +321,20 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
         if (!isOpenStatus(current.status)) throw new ServiceError('WO_INVALID_TRANSITION', `a work order that is ${current.status} has its checklist closed`);
         if (!current.checklist.some((i) => i.id === itemId)) throw new ServiceError('NOT_FOUND', `work order ${id} has no checklist item "${itemId}"`);
         const t = now();
-        const items = current.checklist.map((item): ChecklistEntry => {
-          if (item.id === itemId)
-            return {
-              ...item,
-              done: tick.done,
-              doneAt: tick.done ? t : null,
-              doneBy: tick.done ? actor.displayName : null,
-              ...(tick.note ? { note: tick.note } : {}),
-            };
-          // 社区管家工作职责: the notice at the door is for a unit without a key whose owner cannot be reached.
-          if (item.id === 'leave-notice' && itemId === 'phone-owner' && tick.ownerReached !== undefined) return { ...item, notApplicable: tick.ownerReached };
-          return item;
-        });
+        const ticked = current.checklist.map(
+          (item): ChecklistEntry =>
+            item.id === itemId
+              ? {
+                  ...item,
+                  done: tick.done,
+                  doneAt: tick.done ? t : null,
+                  doneBy: tick.done ? actor.displayName : null,
+                  ...(tick.note ? { note: tick.note } : {}),
+                }
+              : item,
+        );
+        // 社区管家工作职责: the checklist follows the unit's facts; whether the owner was reached decides the notice at the door.
+        const items = tick.ownerReached === undefined || current.rule === null ? ticked : refollow(current.rule, current.unit_id, ticked, tick.ownerReached);
         const updated = await writeOrder(tx, current, { checklist: items }, t);
         await historyRepository.addEvent(tx, { workOrderId: id, at: t, actor: actor.displayName, action: 'checklist', payload: { itemId, ...tick } });
         await audit(tx, {

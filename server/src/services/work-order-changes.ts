@@ -55,7 +55,8 @@ export async function clockPatch(
   if (before.step_id !== null) await historyRepository.closeStep(tx, before.step_id, Math.min(opts.stepDoneAt ?? now, now));
   const owed = progressOwed(after.status) && (after.unit_id !== null || after.owner_phone !== null);
   const progress: WorkOrderPatch = owed
-    ? { progress_due_at: before.progress_due_at ?? progressUpdateDueAt(after.created_at, ctx.policy.timeStandards, ctx.policy.callHours, ctx.site.timezone) }
+    ? // Counted from now when the order opens or is reopened; a running reminder keeps its time.
+      { progress_due_at: before.progress_due_at ?? progressUpdateDueAt(now, ctx.policy.timeStandards, ctx.policy.callHours, ctx.site.timezone) }
     : { progress_due_at: null, progress_overdue: false };
   const clock = stepClock(facts, ctx.policy.timeStandards, ctx.policy.escalation.warnAtFraction);
   if (clock === undefined)

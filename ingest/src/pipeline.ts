@@ -57,6 +57,9 @@ export interface Pipeline {
   readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number };
 }
 
+/** States per snapshot write: small enough that an anomaly never waits long behind one. */
+const SNAPSHOT_CHUNK = 500;
+
 type Outcome = 'accepted' | 'partial' | 'rejected' | 'duplicate' | 'ignored';
 
 /**
@@ -84,6 +87,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const kind of d.appliesTo) byKind.set(kind, [...(byKind.get(kind) ?? []), i]);
   });
   let backlog = 0;
+  let snapshotting: Promise<number> | undefined;
 
   const deadLetter = (topic: string, payload: Uint8Array, reason: string, detail: string, receivedAt: number) => {
     metrics.rejections.inc({ reason });
@@ -252,24 +256,36 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await Promise.all(pending);
     },
 
-    snapshot() {
-      // Through the anomaly queue, so a snapshot never overwrites a newer state saved with a finding.
-      return flow.enqueue(async () => {
-        const dirty = states.takeDirty();
-        if (dirty.length === 0) return 0;
-        try {
-          await deps.states.save(
-            site.siteId,
-            dirty.map((e) => states.snapshotOf(e)),
-          );
-        } catch (error) {
-          states.markDirty(dirty);
-          metrics.storeRetries.inc({ what: 'detector-states' });
-          log.error({ err: error, states: dirty.length }, 'detector state snapshot failed; trying again at the next');
-          return 0;
+    async snapshot() {
+      // One snapshot at a time; states changed meanwhile wait for the next.
+      if (snapshotting !== undefined) return snapshotting;
+      const dirty = states.takeDirty();
+      snapshotting = (async () => {
+        let saved = 0;
+        // Through the anomaly queue, so a snapshot never overwrites a newer state saved with a
+        // finding; in chunks, so findings never wait behind a whole snapshot.
+        for (let i = 0; i < dirty.length; i += SNAPSHOT_CHUNK) {
+          const chunk = dirty.slice(i, i + SNAPSHOT_CHUNK);
+          saved += await flow.enqueue(async () => {
+            try {
+              await deps.states.save(
+                site.siteId,
+                chunk.map((e) => states.snapshotOf(e)),
+              );
+              return chunk.length;
+            } catch (error) {
+              states.markDirty(chunk);
+              metrics.storeRetries.inc({ what: 'detector-states' });
+              log.error({ err: error, states: chunk.length }, 'detector state snapshot failed; trying again at the next');
+              return 0;
+            }
+          });
         }
-        return dirty.length;
+        return saved;
+      })().finally(() => {
+        snapshotting = undefined;
       });
+      return snapshotting;
     },
 
     async drain() {

@@ -57,6 +57,9 @@ export interface Pipeline {
   readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number };
 }
 
+/** How long a reading's idempotency key is remembered in memory (at least; docs/ingest.md). */
+const RECENT_KEYS_WINDOW_MS = 10 * 60_000;
+
 /** States per snapshot write: small enough that an anomaly never waits long behind one. */
 const SNAPSHOT_CHUNK = 500;
 
@@ -70,7 +73,7 @@ type Outcome = 'accepted' | 'partial' | 'rejected' | 'duplicate' | 'ignored';
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { site, metrics, log, detectors } = deps;
   const states = new DetectorStates(detectors);
-  const recent = new RecentKeys(deps.recentKeys ?? 100_000);
+  const recent = new RecentKeys(deps.recentKeys ?? 200_000, RECENT_KEYS_WINDOW_MS);
   const flow = new AnomalyFlow({
     site,
     store: deps.anomalies,
@@ -174,7 +177,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         writes.push(deadLetter(topic, payload, 'impossible-value', `${reading.deviceId}: ${impossible}`, receivedAt));
         continue;
       }
-      if (recent.seen(reading.idempotencyKey)) {
+      if (recent.seen(reading.idempotencyKey, receivedAt)) {
         duplicates.push(reading.idempotencyKey);
         continue;
       }

@@ -121,7 +121,8 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
       source.pause();
       await ticking;
       await pipeline.drain();
-      await pipeline.snapshot();
+      // Everything, in bounded rounds (a database that is gone must not hold the shutdown forever).
+      for (let round = 0; round < 1000 && pipeline.stats.dirty > 0; round++) if ((await pipeline.snapshot()) === 0) break;
       await telemetry.close();
       await client.endAsync();
     },

@@ -38,6 +38,8 @@ export interface PipelineDeps {
   readonly maxPayloadBytes: number;
   readonly holdDown?: HoldDownPolicy;
   readonly storm?: StormPolicy;
+  /** Detector states written per snapshot at most (default 10,000). */
+  readonly maxStatesPerSnapshot?: number;
   /** Idempotency keys remembered in memory (two generations of this many). */
   readonly recentKeys?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -50,18 +52,24 @@ export interface Pipeline {
   onMessage(topic: string, payload: Uint8Array, receivedAt: number): Promise<void>;
   /** Runs detector timers and held-down clears due at `now`; resolves once their changes are committed. */
   tick(now: number): Promise<void>;
-  /** Saves detector states changed since the last snapshot. */
+  /** Saves detector states changed since they were last saved (at most `maxStatesPerSnapshot`, oldest first). */
   snapshot(): Promise<number>;
   /** Resolves once everything received so far is persisted. */
   drain(): Promise<void>;
-  readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number };
+  readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number; readonly dirty: number };
 }
 
 /** How long a reading's idempotency key is remembered in memory (at least; docs/ingest.md). */
 const RECENT_KEYS_WINDOW_MS = 10 * 60_000;
 
 /** States per snapshot write: small enough that an anomaly never waits long behind one. */
-const SNAPSHOT_CHUNK = 500;
+const SNAPSHOT_CHUNK = 200;
+/**
+ * States per snapshot: with one snapshot every 5 s, at most 2,000 state rows a second, so the
+ * snapshot never takes the database from telemetry and findings. Under heavier change the oldest
+ * changes go first and a state's snapshot lags more (docs/ingest.md §6).
+ */
+const MAX_STATES_PER_SNAPSHOT = 10_000;
 
 type Outcome = 'accepted' | 'partial' | 'rejected' | 'duplicate' | 'ignored';
 
@@ -262,7 +270,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     async snapshot() {
       // One snapshot at a time; states changed meanwhile wait for the next.
       if (snapshotting !== undefined) return snapshotting;
-      const dirty = states.takeDirty();
+      const dirty = states.takeDirty(deps.maxStatesPerSnapshot ?? MAX_STATES_PER_SNAPSHOT);
       snapshotting = (async () => {
         let saved = 0;
         // Through the anomaly queue, so a snapshot never overwrites a newer state saved with a
@@ -296,7 +304,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
 
     get stats() {
-      return { states: states.size, timers: states.timers.size, backlog };
+      return { states: states.size, timers: states.timers.size, backlog, dirty: states.dirtyCount };
     },
   };
 }

@@ -52,7 +52,7 @@ export async function measureStateMemory(meters: number) {
     }
   }
   // Steady state: the changed-since-snapshot set is emptied every 5 s in the running ingest.
-  await pipeline.snapshot();
+  while (pipeline.stats.dirty > 0) await pipeline.snapshot();
   const after = heap();
   const saved = await db.query<{ n: number; bytes: number }>(
     'select count(*)::int as n, coalesce(sum(length(state::text)), 0)::int as bytes from detector_states',

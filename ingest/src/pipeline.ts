@@ -38,7 +38,7 @@ export interface PipelineDeps {
   readonly maxPayloadBytes: number;
   readonly holdDown?: HoldDownPolicy;
   readonly storm?: StormPolicy;
-  /** Detector states written per snapshot at most (default 10,000). */
+  /** Detector states written per snapshot at most (default 2,000). */
   readonly maxStatesPerSnapshot?: number;
   /** Idempotency keys remembered in memory (two generations of this many). */
   readonly recentKeys?: number;
@@ -63,13 +63,13 @@ export interface Pipeline {
 const RECENT_KEYS_WINDOW_MS = 10 * 60_000;
 
 /** States per snapshot write: small enough that an anomaly never waits long behind one. */
-const SNAPSHOT_CHUNK = 200;
+const SNAPSHOT_CHUNK = 100;
 /**
- * States per snapshot: with one snapshot every 5 s, at most 2,000 state rows a second, so the
- * snapshot never takes the database from telemetry and findings. Under heavier change the oldest
- * changes go first and a state's snapshot lags more (docs/ingest.md §6).
+ * States per snapshot: with one snapshot every 5 s, at most 400 state rows a second, so snapshots
+ * never take the database (with PGlite: the ingest's own thread) from telemetry and findings. Under
+ * heavier change the oldest changes go first and a state's snapshot lags more (docs/ingest.md §6).
  */
-const MAX_STATES_PER_SNAPSHOT = 10_000;
+const MAX_STATES_PER_SNAPSHOT = 2_000;
 
 type Outcome = 'accepted' | 'partial' | 'rejected' | 'duplicate' | 'ignored';
 

@@ -58,7 +58,9 @@ create table pushes (
   id bigint generated always as identity primary key,
   site_id text not null,
   anomaly_id bigint unique references anomalies(id),
-  work_order_id integer references work_orders(id),
+  -- No foreign key: inserting a push must not take a key-share lock on the order row, which the
+  -- SLA ticker locks with FOR UPDATE SKIP LOCKED (it would skip the order for that tick).
+  work_order_id integer,
   dedup_key text unique,
   grid_id text,
   severity text not null,

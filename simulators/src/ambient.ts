@@ -86,7 +86,9 @@ export function ambientEventsOfDay(sim: Simulation, dayStart: number, random: ()
         run: (ts) => {
           if (device.kind === 'gateway') sim.setGatewayOnline(device, false, ts);
           else sim.setDeviceOnline(device, false, ts);
-          sim.schedule(ts + back, 'device back', (t) => (device.kind === 'gateway' ? sim.setGatewayOnline(device, true, t) : sim.setDeviceOnline(device, true, t)));
+          sim.schedule(ts + back, 'device back', (t) =>
+            device.kind === 'gateway' ? sim.setGatewayOnline(device, true, t) : sim.setDeviceOnline(device, true, t),
+          );
         },
       });
     }

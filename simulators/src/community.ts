@@ -112,7 +112,13 @@ export function generateCommunity(options: CommunityOptions): string {
       // 防火门应关闭但不得上锁: a contact on each stairwell fire door; some through Zigbee.
       stairDevices.push(
         b % 2 === 0
-          ? { id: `fd-${b}-${entrance}`, kind: 'door-contact', fireDoor: true, source: { ecosystem: 'zigbee2mqtt', address: `firedoor-${b}-${entrance}` }, gateway: ZIGBEE_BRIDGE }
+          ? {
+              id: `fd-${b}-${entrance}`,
+              kind: 'door-contact',
+              fireDoor: true,
+              source: { ecosystem: 'zigbee2mqtt', address: `firedoor-${b}-${entrance}` },
+              gateway: ZIGBEE_BRIDGE,
+            }
           : { id: `fd-${b}-${entrance}`, kind: 'door-contact', fireDoor: true, heartbeatSeconds: 300 },
       );
       lobbyDevices.push({ id: `ar-${b}-${entrance}`, kind: 'access-reader', heartbeatSeconds: 180 });
@@ -128,7 +134,11 @@ export function generateCommunity(options: CommunityOptions): string {
     for (let entrance = 1; entrance <= 2; entrance++)
       for (let floor = 1; floor <= 6; floor++)
         for (let flat = 1; flat <= 2; flat++)
-          addUnit(`${id}-${entrance}-${floor}${String(flat).padStart(2, '0')}`, id, floor, 'flat', { water: 'tts', electricity: 'neuron', electricityGateway: gateway });
+          addUnit(`${id}-${entrance}-${floor}${String(flat).padStart(2, '0')}`, id, floor, 'flat', {
+            water: 'tts',
+            electricity: 'neuron',
+            electricityGateway: gateway,
+          });
   }
   const villaGrid = addGrid('grid-villa', '别墅与商铺网格');
   buildings.push({ id: 'V', devices: [firePanel('V'), ...smokeDetectors('V', 3, 'zigbee2mqtt')] });

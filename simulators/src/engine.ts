@@ -164,7 +164,13 @@ export class Simulation {
         this.advanceMeter(device, ts);
         this.observe(
           device,
-          { type: 'water', totalLitres: device.totalLitres, flowLitresPerMinute: device.flowLitresPerMinute, valveClosed: device.valveClosed, batteryLow: device.battery < 15 },
+          {
+            type: 'water',
+            totalLitres: device.totalLitres,
+            flowLitresPerMinute: device.flowLitresPerMinute,
+            valveClosed: device.valveClosed,
+            batteryLow: device.battery < 15,
+          },
           ts,
         );
         return;

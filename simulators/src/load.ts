@@ -38,7 +38,14 @@ export interface LoadProgress {
 
 export interface LoadSummary extends LoadProgress {
   readonly achievedRatePerSecond: number;
-  readonly probes: { readonly sent: number; readonly received: number; readonly p50Ms: number; readonly p95Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  readonly probes: {
+    readonly sent: number;
+    readonly received: number;
+    readonly p50Ms: number;
+    readonly p95Ms: number;
+    readonly p99Ms: number;
+    readonly maxMs: number;
+  };
 }
 
 export class LoadOptionsError extends Error {}
@@ -47,11 +54,15 @@ const LOOPBACK = /^(mqtts?|wss?|tcp):\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(
 
 export function checkLoadOptions(options: LoadOptions): void {
   const problems: string[] = [];
-  if (!Number.isInteger(options.devices) || options.devices < 1 || options.devices > LOAD_LIMITS.maxDevices) problems.push(`devices must be 1–${LOAD_LIMITS.maxDevices}`);
-  if (!(options.ratePerSecond > 0) || options.ratePerSecond > LOAD_LIMITS.maxRatePerSecond) problems.push(`rate must be > 0 and ≤ ${LOAD_LIMITS.maxRatePerSecond}/s`);
-  if (!(options.durationSeconds > 0) || options.durationSeconds > LOAD_LIMITS.maxDurationSeconds) problems.push(`duration must be > 0 and ≤ ${LOAD_LIMITS.maxDurationSeconds} s`);
+  if (!Number.isInteger(options.devices) || options.devices < 1 || options.devices > LOAD_LIMITS.maxDevices)
+    problems.push(`devices must be 1–${LOAD_LIMITS.maxDevices}`);
+  if (!(options.ratePerSecond > 0) || options.ratePerSecond > LOAD_LIMITS.maxRatePerSecond)
+    problems.push(`rate must be > 0 and ≤ ${LOAD_LIMITS.maxRatePerSecond}/s`);
+  if (!(options.durationSeconds > 0) || options.durationSeconds > LOAD_LIMITS.maxDurationSeconds)
+    problems.push(`duration must be > 0 and ≤ ${LOAD_LIMITS.maxDurationSeconds} s`);
   if (options.qos !== 0 && options.qos !== 1) problems.push('qos must be 0 or 1');
-  if (!options.allowRemote && !LOOPBACK.test(options.url)) problems.push(`${options.url} is not a loopback address; pass --allow-remote to load another broker`);
+  if (!options.allowRemote && !LOOPBACK.test(options.url))
+    problems.push(`${options.url} is not a loopback address; pass --allow-remote to load another broker`);
   if (problems.length > 0) throw new LoadOptionsError(problems.join('; '));
 }
 

@@ -2,8 +2,8 @@ import type { SiteFile } from '@dutyroom/domain';
 import { connectMqtt, type MqttConnection, waitForConnect } from '@dutyroom/platform';
 import { anchoredStart, createSimClock, type SimClock } from './clock.ts';
 import { type Emitted, Simulation } from './engine.ts';
+import { previousTimeOfDay, type ResolvedStep, scheduleScenario } from './scenario.ts';
 import type { Scenario } from './scenario-schema.ts';
-import { type ResolvedStep, scheduleScenario } from './scenario.ts';
 
 export interface RunOptions {
   readonly site: SiteFile;
@@ -61,12 +61,14 @@ const OPEN_ENDED_LOOKBACK_MS = 86_400_000;
 export async function startRun(options: RunOptions): Promise<RunningSimulation> {
   const wallNow = options.wallNow ?? Date.now;
   const wallStart = wallNow();
-  const simStart =
+  const anchored =
     options.speed === 1
       ? wallStart
       : options.wallDurationMs !== undefined
         ? anchoredStart(wallStart, options.speed, options.wallDurationMs)
         : wallStart - OPEN_ENDED_LOOKBACK_MS;
+  const startsAt = options.scenario?.startsAt;
+  const simStart = startsAt === undefined ? anchored : previousTimeOfDay(anchored, startsAt, options.site.site.timezone);
   const clock = createSimClock({ speed: options.speed, simStart, wallStart, wallNow });
   const simulation = new Simulation({
     site: options.site,

@@ -29,11 +29,14 @@ const atSchema = z.union([
 ]);
 export type StepTime = z.infer<typeof atSchema>;
 
+const occupancyStatus = z.enum(['occupied', 'vacant', 'custody', 'decorating', 'shop-closed']);
+
 /** A unit by id, or the first unit (file order) that matches. */
 const unitTarget = z.union([
   z.string().min(1),
   z.strictObject({
-    occupancy: z.enum(['occupied', 'vacant', 'custody', 'decorating', 'shop-closed']).optional(),
+    /** One status or any of several. */
+    occupancy: z.union([occupancyStatus.transform((o) => [o]), z.array(occupancyStatus).min(1)]).optional(),
     building: z.string().optional(),
     /** Ecosystem of the unit's water meter ("native", "cjt188"…). */
     meter: z.string().optional(),
@@ -58,9 +61,27 @@ const deviceTarget = z.union([
 const common = { at: atSchema, note: z.string().optional() };
 export const stepSchema = z.discriminatedUnion('do', [
   z.strictObject({ ...common, do: z.literal('leak'), unit: unitTarget, litresPerMinute: z.number().positive().default(1.5), for: durationSchema.optional() }),
-  z.strictObject({ ...common, do: z.literal('burst'), unit: unitTarget.optional(), device: deviceTarget.optional(), litresPerMinute: z.number().positive().default(60), for: durationSchema.default(15 * 60_000) }),
-  z.strictObject({ ...common, do: z.literal('fire-alarm'), zone: z.string().min(1).default('any'), detectors: z.number().int().min(1).default(2), every: durationSchema.default(60_000) }),
-  z.strictObject({ ...common, do: z.literal('fire-door-open'), device: deviceTarget.default({ kind: 'door-contact', fireDoor: true }), for: durationSchema.optional() }),
+  z.strictObject({
+    ...common,
+    do: z.literal('burst'),
+    unit: unitTarget.optional(),
+    device: deviceTarget.optional(),
+    litresPerMinute: z.number().positive().default(60),
+    for: durationSchema.default(15 * 60_000),
+  }),
+  z.strictObject({
+    ...common,
+    do: z.literal('fire-alarm'),
+    zone: z.string().min(1).default('any'),
+    detectors: z.number().int().min(1).default(2),
+    every: durationSchema.default(60_000),
+  }),
+  z.strictObject({
+    ...common,
+    do: z.literal('fire-door-open'),
+    device: deviceTarget.default({ kind: 'door-contact', fireDoor: true }),
+    for: durationSchema.optional(),
+  }),
   z.strictObject({ ...common, do: z.literal('door-forced'), device: deviceTarget.default({ kind: 'access-reader', area: 'gate' }) }),
   z.strictObject({ ...common, do: z.literal('gateway-offline'), device: deviceTarget.default({ kind: 'gateway' }), for: durationSchema.optional() }),
   z.strictObject({ ...common, do: z.literal('meter-swap'), unit: unitTarget.optional(), device: deviceTarget.optional() }),
@@ -84,6 +105,8 @@ export const scenarioSchema = z.strictObject({
   /** Simulated time per wall time when run from the CLI or the console; tests may run faster. */
   speed: z.number().min(1).default(60),
   duration: durationSchema,
+  /** Local time of day the simulated run starts at ("02:50"): the run is placed on the most recent such instant. */
+  startsAt: z.string().regex(timeOfDayPattern, 'a local time of day such as "02:50"').optional(),
   /** Generated community to run on when no site is given (tests, `npm run sim -- scenario`). */
   community: z
     .strictObject({

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { Simulation } from './engine.ts';
 import { localTime } from './encoders/frames.ts';
+import type { Simulation } from './engine.ts';
 import { type Scenario, type ScenarioStep, type StepTime, scenarioSchema } from './scenario-schema.ts';
 import type { SimDevice } from './sim-devices.ts';
 
@@ -35,7 +35,12 @@ export function loadScenarios(dir = SCENARIO_DIR): Scenario[] {
 
 export function findScenario(name: string, dir = SCENARIO_DIR): Scenario {
   const found = loadScenarios(dir).find((s) => s.name === name);
-  if (found === undefined) throw new ScenarioError(`no scenario "${name}"; shipped: ${loadScenarios(dir).map((s) => s.name).join(', ')}`);
+  if (found === undefined)
+    throw new ScenarioError(
+      `no scenario "${name}"; shipped: ${loadScenarios(dir)
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   return found;
 }
 
@@ -58,6 +63,14 @@ export function stepInstant(at: StepTime, startTs: number, timeZone: string): nu
   return startTs + Math.round(minutesAhead * 60_000);
 }
 
+/** The most recent instant at or before `ts` whose local time of day is `hh:mm`. */
+export function previousTimeOfDay(ts: number, hhmm: string, timeZone: string): number {
+  const t = localTime(ts, timeZone);
+  let minutesSince = t.hour * 60 + t.minute + t.second / 60 - (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)));
+  if (minutesSince < 0) minutesSince += 24 * 60;
+  return ts - Math.round(minutesSince * 60_000) - (ts % 1000);
+}
+
 type DeviceQuery = Exclude<Extract<ScenarioStep, { do: 'door-forced' }>['device'], string>;
 type UnitQuery = Exclude<Extract<ScenarioStep, { do: 'leak' }>['unit'], string>;
 
@@ -68,7 +81,7 @@ function pickUnit(sim: Simulation, target: string | UnitQuery): string {
   }
   const found = sim.site.units.find(
     (u) =>
-      (target.occupancy === undefined || u.occupancy.status === target.occupancy) &&
+      (target.occupancy === undefined || target.occupancy.includes(u.occupancy.status)) &&
       (target.building === undefined || u.building === target.building) &&
       (target.meter === undefined || u.devices.some((d) => d.kind === 'water-meter' && (d.source?.ecosystem ?? 'native') === target.meter)) &&
       (target.has === undefined || u.devices.some((d) => d.kind === target.has)),
@@ -120,12 +133,21 @@ export function scheduleScenario(sim: Simulation, scenario: Scenario, startTs: n
   return scenario.steps.map((step, index) => {
     const at = stepInstant(step.at, startTs, tz);
     const label = `${scenario.name}#${index} ${step.do}`;
-    const resolved = (unitId: string | undefined, devices: readonly SimDevice[]): ResolvedStep => ({ index, do: step.do, at, unitId, deviceIds: devices.map((d) => d.id) });
+    const resolved = (unitId: string | undefined, devices: readonly SimDevice[]): ResolvedStep => ({
+      index,
+      do: step.do,
+      at,
+      unitId,
+      deviceIds: devices.map((d) => d.id),
+    });
     switch (step.do) {
       case 'leak':
       case 'burst': {
         const unitId = step.unit === undefined ? undefined : pickUnit(sim, step.unit);
-        const meter = unitId !== undefined ? unitDevice(sim, unitId, 'water-meter') : pickDevice(sim, step.do === 'burst' ? (step.device ?? { kind: 'water-meter', area: 'plant-room' }) : { kind: 'water-meter' });
+        const meter =
+          unitId !== undefined
+            ? unitDevice(sim, unitId, 'water-meter')
+            : pickDevice(sim, step.do === 'burst' ? (step.device ?? { kind: 'water-meter', area: 'plant-room' }) : { kind: 'water-meter' });
         const until = step.for === undefined ? Number.POSITIVE_INFINITY : at + step.for;
         sim.schedule(at, label, (ts) => {
           sim.advanceMeter(meter, ts);
@@ -213,6 +235,8 @@ export function scheduleScenario(sim: Simulation, scenario: Scenario, startTs: n
         if (step.for !== undefined) sim.schedule(at + step.for, `${label} cleared`, set(false));
         return resolved(unitId, [sensor]);
       }
+      default:
+        throw new ScenarioError(`step ${index}: unknown action "${(step as { do: string }).do}"`);
     }
   });
 }

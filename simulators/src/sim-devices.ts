@@ -98,7 +98,10 @@ export function buildSimDevices(site: SiteFile, options: BuildOptions): SimDevic
       const occupancy = holder.unit?.occupancy.status ?? 'public';
       const zoneNumber = Number(/Z(\d+)$/.exec(d.zone ?? '')?.[1] ?? '1');
       const floor = Number(/-(\d+)$/.exec(d.id)?.[1] ?? '1');
-      const batteryPowered = ecosystem === 'zigbee2mqtt' || ecosystem === 'chirpstack' || ecosystem === 'tts' ? d.kind !== 'gateway' && d.kind !== 'electricity-meter' && d.kind !== 'gas-detector' : false;
+      const batteryPowered =
+        ecosystem === 'zigbee2mqtt' || ecosystem === 'chirpstack' || ecosystem === 'tts'
+          ? d.kind !== 'gateway' && d.kind !== 'electricity-meter' && d.kind !== 'gas-detector'
+          : false;
       const occupancyFacts = holder.unit?.occupancy;
       const startReadings =
         occupancyFacts?.status === 'custody' && 'startReadings' in occupancyFacts

@@ -35,15 +35,17 @@ export function encodeCjt188Reply(reading: Cjt188Reading): number[] {
   const time = [t.second, t.minute, t.hour, t.day, t.month, t.year % 100, Math.floor(t.year / 100)].map(bcdByte);
   // ST byte 0: D0–D1 valve (00 open, 01 closed), D2 battery undervoltage (CJ/T 188-2004 §状态字).
   const status = [(reading.valveClosed ? 0x01 : 0x00) | (reading.batteryLow ? 0x04 : 0x00), 0x00];
-  const data = [
-    ...bcdLowFirst(reading.totalM3, 4, 2),
-    CJT188_UNIT_M3,
-    ...bcdLowFirst(reading.settlementM3, 4, 2),
-    CJT188_UNIT_M3,
-    ...time,
-    ...status,
-  ];
+  const data = [...bcdLowFirst(reading.totalM3, 4, 2), CJT188_UNIT_M3, ...bcdLowFirst(reading.settlementM3, 4, 2), CJT188_UNIT_M3, ...time, ...status];
   const di = reading.edition === '2004' ? [0x90, 0x1f] : [0x1f, 0x90];
-  const body = [0x68, CJT188_COLD_WATER, ...addressLowFirst(reading.address, 7), CONTROL_READ_REPLY, di.length + 1 + data.length, ...di, reading.serial & 0xff, ...data];
+  const body = [
+    0x68,
+    CJT188_COLD_WATER,
+    ...addressLowFirst(reading.address, 7),
+    CONTROL_READ_REPLY,
+    di.length + 1 + data.length,
+    ...di,
+    reading.serial & 0xff,
+    ...data,
+  ];
   return [0xfe, 0xfe, ...body, checksum(body), 0x16];
 }

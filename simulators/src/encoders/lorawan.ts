@@ -39,7 +39,12 @@ function uplinkOf(observation: Observation, device: EncodableDevice): Uplink | u
       return { profile: 'Milesight EM300-SLD', fPort: 85, bytes: [0x05, 0x00, wet ? 1 : 0], decoded: { water: wet ? 'leak' : 'normal' } };
     }
     case 'battery':
-      return { profile: device.kind === 'leak-sensor' ? 'Milesight EM300-SLD' : 'Milesight EM300-DI', fPort: 85, bytes: [0x01, 0x75, Math.round(observation.percent)], decoded: { battery: Math.round(observation.percent) } };
+      return {
+        profile: device.kind === 'leak-sensor' ? 'Milesight EM300-SLD' : 'Milesight EM300-DI',
+        fPort: 85,
+        bytes: [0x01, 0x75, Math.round(observation.percent)],
+        decoded: { battery: Math.round(observation.percent) },
+      };
     default:
       return undefined;
   }
@@ -67,7 +72,14 @@ export const encodeChirpstack: Encoder = (observation, device, ctx) => {
   };
   const time = new Date(ctx.ts).toISOString();
   if (observation.type === 'battery') {
-    const status = { deduplicationId: uuid(ctx.random), time, deviceInfo: { ...deviceInfo, deviceProfileName: 'LoRaWAN device' }, margin: 10, externalPowerSource: false, batteryLevel: Math.round(observation.percent * 10) / 10 };
+    const status = {
+      deduplicationId: uuid(ctx.random),
+      time,
+      deviceInfo: { ...deviceInfo, deviceProfileName: 'LoRaWAN device' },
+      margin: 10,
+      externalPowerSource: false,
+      batteryLevel: Math.round(observation.percent * 10) / 10,
+    };
     return [{ topic: ecosystemTopics.chirpstackStatus(ctx.settings, device.address), payload: JSON.stringify(status), qos: 1, retain: false }];
   }
   const uplink = uplinkOf(observation, device);
@@ -84,7 +96,9 @@ export const encodeChirpstack: Encoder = (observation, device, ctx) => {
     confirmed: false,
     data: base64(uplink.bytes),
     object: uplink.decoded,
-    rxInfo: [{ gatewayId: '0016c001f153a14c', uplinkId: Math.floor(ctx.random() * 2 ** 32), rssi: -60 - Math.floor(ctx.random() * 50), snr: 7.5, crcStatus: 'CRC_OK' }],
+    rxInfo: [
+      { gatewayId: '0016c001f153a14c', uplinkId: Math.floor(ctx.random() * 2 ** 32), rssi: -60 - Math.floor(ctx.random() * 50), snr: 7.5, crcStatus: 'CRC_OK' },
+    ],
     txInfo: { frequency: 486300000, modulation: { lora: { bandwidth: 125000, spreadingFactor: 7, codeRate: 'CR_4_5' } } },
     regionConfigId: 'cn470_10',
   };
@@ -110,7 +124,9 @@ export const encodeTts: Encoder = (observation, device, ctx: EncodeContext) => {
       ...(ctx.seq > 0 ? { f_cnt: ctx.seq } : {}),
       frm_payload: base64(uplink.bytes),
       decoded_payload: uplink.decoded,
-      rx_metadata: [{ gateway_ids: { gateway_id: 'eui-0016c001f153a14c', eui: '0016C001F153A14C' }, rssi: -72, channel_rssi: -72, snr: 8.25, received_at: receivedAt }],
+      rx_metadata: [
+        { gateway_ids: { gateway_id: 'eui-0016c001f153a14c', eui: '0016C001F153A14C' }, rssi: -72, channel_rssi: -72, snr: 8.25, received_at: receivedAt },
+      ],
       settings: { data_rate: { lora: { bandwidth: 125000, spreading_factor: 7, coding_rate: '4/5' } }, frequency: '486300000' },
       received_at: receivedAt,
       consumed_airtime: '0.061696s',

@@ -1,4 +1,4 @@
-import type { Encoder, EncodableDevice, Observation, WireMessage } from '../observation.ts';
+import type { EncodableDevice, Encoder, Observation, WireMessage } from '../observation.ts';
 import { type NativeChannel, nativeChannelDefined, nativeTopic } from '../wire.ts';
 
 /**
@@ -24,7 +24,12 @@ function body(observation: Observation, device: EncodableDevice): { channel: Nat
     case 'fire':
       return {
         channel: 'event',
-        fields: { type: 'fire', event: observation.event, ...(observation.zone ? { zone: observation.zone } : {}), ...(observation.point ? { point: observation.point } : {}) },
+        fields: {
+          type: 'fire',
+          event: observation.event,
+          ...(observation.zone ? { zone: observation.zone } : {}),
+          ...(observation.point ? { point: observation.point } : {}),
+        },
       };
     case 'gas':
       return { channel: 'event', fields: { type: 'gas', event: polarity(device, observation.alarm) ? 'alarm' : 'clear' } };

@@ -46,7 +46,12 @@ export const encodeZigbee2mqtt: Encoder = (observation, device, ctx) => {
       // The coordinator itself: `<base>/bridge/state`, retained, also the bridge's MQTT last will (lib/mqtt.ts).
       if (device.kind === 'gateway')
         return [
-          { topic: ecosystemTopics.zigbee2mqttBridgeState(ctx.settings), payload: JSON.stringify({ state: observation.online ? 'online' : 'offline' }), qos: 1, retain: true },
+          {
+            topic: ecosystemTopics.zigbee2mqttBridgeState(ctx.settings),
+            payload: JSON.stringify({ state: observation.online ? 'online' : 'offline' }),
+            qos: 1,
+            retain: true,
+          },
         ];
       return [
         {

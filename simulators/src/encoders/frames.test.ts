@@ -31,7 +31,7 @@ describe('meter frames', () => {
 
   it('replies to "forward active total energy" with DI 00 01 00 00 and the register in BCD, each byte +0x33', () => {
     const frame = encodeDlt645Reply({ address: '202208310002', totalKwh: 1234.56 });
-    expect(toHex(frame)).toBe('FE FE FE FE 68 02 00 31 08 22 20 68 91 08 33 33 34 33 89 67 45 33 ' + `${toHex([checksum(frame.slice(4, -2))])} 16`);
+    expect(toHex(frame)).toBe(`FE FE FE FE 68 02 00 31 08 22 20 68 91 08 33 33 34 33 89 67 45 33 ${toHex([checksum(frame.slice(4, -2))])} 16`);
   });
 
   it('carries the CJ/T 188 901F data field of ng-gateway di_parser.rs test_parse_water_meter_901f', () => {

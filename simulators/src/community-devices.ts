@@ -8,7 +8,7 @@ import type { Ecosystem } from '@dutyroom/domain';
 export interface DeviceEntry {
   id: string;
   kind: string;
-  source?: { ecosystem: Ecosystem; address: string };
+  source?: { ecosystem: Ecosystem; address: string; fields?: Record<string, string> };
   pulseFactor?: number;
   hasValve?: boolean;
   gateway?: string;
@@ -58,7 +58,8 @@ export function meterDevices(unitId: string, serial: number, wiring: MeterWiring
       water.gateway = loraGateway;
       break;
     case 'tts':
-      water.source = { ecosystem: 'tts', address: `70b3d5${hexOf(serial, 10)}` };
+      // The Things Stack's default device id is `eui-<DevEUI>`.
+      water.source = { ecosystem: 'tts', address: `eui-70b3d5${hexOf(serial, 10)}` };
       water.gateway = loraGateway;
       break;
   }
@@ -70,7 +71,12 @@ export function meterDevices(unitId: string, serial: number, wiring: MeterWiring
       electricity.gateway = wiring.electricityGateway;
       break;
     case 'neuron':
-      electricity.source = { ecosystem: 'neuron', address: digits(serial, 12) };
+      // One Neuron group per meter; its DL/T 645 tag `<address>#00-01-00-00` is named total_energy.
+      electricity.source = {
+        ecosystem: 'neuron',
+        address: `${wiring.electricityGateway}/m${digits(serial, 12)}`,
+        fields: { 'electricity.total': 'total_energy' },
+      };
       electricity.gateway = wiring.electricityGateway;
       break;
     case 'tasmota':

@@ -3,6 +3,7 @@ import { parseSiteFile } from '@dutyroom/platform';
 import { stringify } from 'yaml';
 import { type DeviceEntry, gasDetector, leakSensor, type MeterWiring, meterDevices } from './community-devices.ts';
 import { pick, seededRandom } from './random.ts';
+import { generatedSources } from './wire.ts';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭'];
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明'];
@@ -194,6 +195,7 @@ export function generateCommunity(options: CommunityOptions): string {
     units,
     areas,
     // 空置房水表走动: 10 L within an hour in a home; a closed shop's cleaner may run a bucket.
+    sources: generatedSources(options.siteId ?? 'demo'),
     rules: { 'vacant-unit-water': { thresholdLitres: 10, windowMinutes: 60 } },
     rulesByUnitType: { shop: { 'vacant-unit-water': { thresholdLitres: 20 } } },
   };

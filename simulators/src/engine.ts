@@ -6,7 +6,7 @@ import { litresDrawn, powerKw } from './profiles.ts';
 import { seededRandom } from './random.ts';
 import { buildSimDevices, type SimDevice } from './sim-devices.ts';
 import { Timeline } from './timeline.ts';
-import { defaultEcosystemSettings, type EcosystemSettings } from './wire.ts';
+import { type EcosystemSettings, ecosystemSettings } from './wire.ts';
 
 export interface SimulationOptions {
   readonly site: SiteFile;
@@ -60,7 +60,7 @@ export class Simulation {
     this.#random = seededRandom(options.seed);
     this.devices = buildSimDevices(options.site, { startTs: options.startTs, random: this.#random, meterIntervalSeconds: options.meterIntervalSeconds });
     this.#byId = new Map(this.devices.map((d) => [d.id, d]));
-    this.settings = options.settings ?? defaultEcosystemSettings(options.site.site.id);
+    this.settings = options.settings ?? ecosystemSettings(options.site);
     this.drill = options.drill ?? false;
     this.#now = options.startTs;
     this.#ambient = options.ambient ?? true;

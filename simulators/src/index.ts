@@ -9,4 +9,4 @@ export { seededRandom } from './random.ts';
 export { type RunningSimulation, type RunOptions, type RunSummary, startRun } from './runner.ts';
 export { findScenario, loadScenarios, parseScenario, type ResolvedStep, SCENARIO_DIR, ScenarioError, scheduleScenario } from './scenario.ts';
 export { parseDuration, type Scenario } from './scenario-schema.ts';
-export { defaultEcosystemSettings, type EcosystemSettings, ecosystemTopics, nativeTopic } from './wire.ts';
+export { type EcosystemSettings, ecosystemSettings, ecosystemTopics, generatedSources, nativeTopic } from './wire.ts';

@@ -47,6 +47,10 @@ export interface EncodableDevice {
   readonly scale: number | undefined;
   /** The gateway's ecosystem address (concentrator, Zigbee bridge), when it has one. */
   readonly gatewayAddress: string | undefined;
+  /** The gateway's device id: a concentrator relays frames on its own topics or its native `frames` channel. */
+  readonly gatewayId: string | undefined;
+  /** Vendor keys per reading kind (site file `source.fields`), for codecs and Neuron tags. */
+  readonly fields: Readonly<Partial<Record<string, string>>> | undefined;
 }
 
 export interface EncodeContext {

@@ -119,6 +119,8 @@ export function buildSimDevices(site: SiteFile, options: BuildOptions): SimDevic
           invert: d.invert ?? false,
           scale: d.scale,
           gatewayAddress: d.gateway === undefined ? undefined : gatewayAddress.get(d.gateway),
+          gatewayId: d.gateway,
+          fields: d.source?.fields,
         },
         encoder: encoders[ecosystem],
         unitId: holder.unit?.id,

@@ -1,64 +1,86 @@
-import { deviceChannels, TOPIC_ROOT, TOPIC_VERSION, topics } from '@dutyroom/domain';
+import {
+  chirpstackTopics,
+  type DeviceChannel,
+  NEURON_DEFAULT_TOPIC,
+  neuronTopics,
+  type SiteFile,
+  TASMOTA_DEFAULT_FULL_TOPIC,
+  topics,
+  ttsTopics,
+  ZIGBEE2MQTT_DEFAULT_BASE_TOPIC,
+  zigbee2mqttTopics,
+} from '@dutyroom/domain';
 
 /**
- * Where the simulated devices publish: the native channels and each ecosystem's topics, in this
- * one file. The native channels beyond `reading` mirror docs/protocol.md (events, access, status);
- * the ecosystem topics are the ecosystems' own defaults (reference/device-ecosystems.md), which a
- * site can change through `settings` below.
+ * Where the simulated devices publish. Every topic comes from the domain's builders
+ * (domain/src/topics.ts); this file picks, per site, the base topics and application ids the
+ * site file's `sources` declare, so a simulated device publishes exactly where the ingest of its
+ * site listens, and several sites share one broker without hearing each other.
  */
 
-export const nativeChannels = ['reading', 'event', 'access', 'status'] as const;
-export type NativeChannel = (typeof nativeChannels)[number];
+export const nativeTopic = (siteId: string, deviceId: string, channel: DeviceChannel): string => topics.deviceMessage(siteId, deviceId, channel);
 
-/**
- * Whether this protocol version of the domain defines the channel. The simulator publishes only
- * those: a channel the ingest does not know yet would fill its dead letters, not exercise it.
- */
-export const nativeChannelDefined = (channel: NativeChannel): boolean => (deviceChannels as readonly string[]).includes(channel);
-
-/** `dutyroom/v1/<site>/devices/<device>/<channel>`: `reading` through the domain builder, the others by the same scheme. */
-export function nativeTopic(siteId: string, deviceId: string, channel: NativeChannel): string {
-  if (channel === 'reading') return topics.deviceMessage(siteId, deviceId, channel);
-  return `${TOPIC_ROOT}/${TOPIC_VERSION}/${siteId}/devices/${deviceId}/${channel}`;
-}
-
-/** Per-site ecosystem settings: base topics and application ids, so several sites can share one broker. */
 export interface EcosystemSettings {
+  readonly siteId: string;
   /** Zigbee2MQTT `mqtt.base_topic`. */
   readonly zigbee2mqttBase: string;
+  /** Tasmota FullTopic with `%prefix%` and `%topic%`. */
+  readonly tasmotaFullTopic: string;
   /** ChirpStack v4 application id (a UUID). */
   readonly chirpstackApplicationId: string;
-  /** The Things Stack application id and tenant (`v3/<app>@<tenant>/…`). */
+  /** The Things Stack `<application>@<tenant>`. */
   readonly ttsApplicationId: string;
-  readonly ttsTenant: string;
-  /** Topic prefix of the concentrators and DTUs that carry CJ/T 188 and DL/T 645 frames as hex. */
-  readonly concentratorPrefix: string;
+  /** A concentrator's own topic with `+` for its address (`dtu/<site>/+/up`); undefined: the native `frames` channel. */
+  readonly framesTopic: string | undefined;
+  /** EMQX Neuron's upload topic (`/neuron/<north app>`). */
+  readonly neuronTopic: string;
 }
 
-export function defaultEcosystemSettings(siteId: string): EcosystemSettings {
+/** The settings of a site file's `sources`, or each ecosystem's default. */
+export function ecosystemSettings(site: SiteFile): EcosystemSettings {
+  const siteId = site.site.id;
+  const sources = site.sources;
+  const neuron = sources.neuron?.topics[0] ?? NEURON_DEFAULT_TOPIC;
   return {
-    zigbee2mqttBase: 'zigbee2mqtt',
-    chirpstackApplicationId: siteUuid(siteId),
-    ttsApplicationId: siteId,
-    ttsTenant: 'ttn',
-    concentratorPrefix: 'dtu',
+    siteId,
+    zigbee2mqttBase: sources.zigbee2mqtt?.baseTopics[0] ?? ZIGBEE2MQTT_DEFAULT_BASE_TOPIC,
+    tasmotaFullTopic: sources.tasmota?.fullTopics[0] ?? TASMOTA_DEFAULT_FULL_TOPIC,
+    chirpstackApplicationId: sources.chirpstack?.applicationIds.find((id) => id !== '+') ?? siteUuid(siteId),
+    ttsApplicationId: sources.tts?.applicationIds[0] ?? `${siteId}@ttn`,
+    framesTopic: sources.frames?.topics.find((t) => !t.includes('#')),
+    neuronTopic: neuron.replace('+', siteId),
+  };
+}
+
+/**
+ * The `sources` a generated site declares: its own Zigbee2MQTT base topic, Tasmota FullTopic,
+ * LoRaWAN applications and concentrator topics, all carrying the site id.
+ */
+export function generatedSources(siteId: string) {
+  return {
+    zigbee2mqtt: { baseTopics: [`zigbee2mqtt-${siteId}`] },
+    tasmota: { fullTopics: [`%prefix%/${siteId}/%topic%/`] },
+    chirpstack: { applicationIds: [siteUuid(siteId)] },
+    tts: { applicationIds: [`${siteId}@ttn`] },
+    frames: { topics: [`dtu/${siteId}/+/up`] },
+    neuron: { topics: [`/neuron/${siteId}`] },
   };
 }
 
 export const ecosystemTopics = {
-  zigbee2mqttState: (s: EcosystemSettings, friendlyName: string) => `${s.zigbee2mqttBase}/${friendlyName}`,
-  zigbee2mqttAvailability: (s: EcosystemSettings, friendlyName: string) => `${s.zigbee2mqttBase}/${friendlyName}/availability`,
-  zigbee2mqttBridgeState: (s: EcosystemSettings) => `${s.zigbee2mqttBase}/bridge/state`,
-  /** Tasmota's default FullTopic `%prefix%/%topic%/`. */
-  tasmotaSensor: (topic: string) => `tele/${topic}/SENSOR`,
-  tasmotaLwt: (topic: string) => `tele/${topic}/LWT`,
-  chirpstackUp: (s: EcosystemSettings, devEui: string) => `application/${s.chirpstackApplicationId}/device/${devEui}/event/up`,
-  chirpstackStatus: (s: EcosystemSettings, devEui: string) => `application/${s.chirpstackApplicationId}/device/${devEui}/event/status`,
-  ttsUp: (s: EcosystemSettings, deviceId: string) => `v3/${s.ttsApplicationId}@${s.ttsTenant}/devices/${deviceId}/up`,
-  /** A concentrator (集中器) or DTU passing meter frames through (透传) as hex text. */
-  concentratorUp: (s: EcosystemSettings, gatewayAddress: string) => `${s.concentratorPrefix}/${gatewayAddress}/up`,
-  /** EMQX Neuron's default upload topic `/neuron/<mqtt node name>` (leading slash included). */
-  neuronUpload: (node: string) => `/neuron/${node}`,
+  zigbee2mqttState: (s: EcosystemSettings, friendlyName: string) => zigbee2mqttTopics.state(s.zigbee2mqttBase, friendlyName),
+  zigbee2mqttAvailability: (s: EcosystemSettings, friendlyName: string) => zigbee2mqttTopics.availability(s.zigbee2mqttBase, friendlyName),
+  zigbee2mqttBridgeState: (s: EcosystemSettings) => zigbee2mqttTopics.bridgeState(s.zigbee2mqttBase),
+  /** `%prefix%/%topic%/` with the message as the last level (tasmota/docs MQTT.md). */
+  tasmota: (s: EcosystemSettings, topic: string, message: 'SENSOR' | 'STATE' | 'LWT') =>
+    `${s.tasmotaFullTopic.replace('%prefix%', 'tele').replace('%topic%', topic).replace(/\/+$/, '')}/${message}`,
+  chirpstackUp: (s: EcosystemSettings, devEui: string) => chirpstackTopics.event(s.chirpstackApplicationId, devEui, 'up'),
+  chirpstackStatus: (s: EcosystemSettings, devEui: string) => chirpstackTopics.event(s.chirpstackApplicationId, devEui, 'status'),
+  ttsUp: (s: EcosystemSettings, deviceId: string) => ttsTopics.event(s.ttsApplicationId, deviceId, 'up'),
+  /** A concentrator (集中器) or DTU relaying meter frames (透传): its own topic, or the native `frames` channel of the gateway device. */
+  frames: (s: EcosystemSettings, gatewayId: string, ownTopic: boolean) =>
+    ownTopic && s.framesTopic !== undefined ? s.framesTopic.replace('+', gatewayId) : topics.deviceMessage(s.siteId, gatewayId, 'frames'),
+  neuronUpload: (s: EcosystemSettings) => (s.neuronTopic.startsWith('/neuron/') ? neuronTopics.upload(s.neuronTopic.slice('/neuron/'.length)) : s.neuronTopic),
 } as const;
 
 /** A stable UUID-shaped id from a site id (FNV-1a), so the same site always has the same application. */

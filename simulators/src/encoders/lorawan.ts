@@ -112,9 +112,9 @@ export const encodeTts: Encoder = (observation, device, ctx: EncodeContext) => {
   const receivedAt = new Date(ctx.ts).toISOString();
   const message = {
     end_device_ids: {
-      device_id: device.id,
+      device_id: device.address,
       application_ids: { application_id: ctx.settings.ttsApplicationId },
-      dev_eui: device.address.toUpperCase(),
+      dev_eui: device.address.replace(/^eui-/, '').toUpperCase(),
       dev_addr: devAddr(device.address).toUpperCase(),
     },
     correlation_ids: [`as:up:${hex(ctx.random, 26).toUpperCase()}`],
@@ -133,5 +133,5 @@ export const encodeTts: Encoder = (observation, device, ctx: EncodeContext) => {
       version_ids: { brand_id: uplink.profile.split(' ')[0]?.toLowerCase(), model_id: uplink.profile.split(' ').at(-1)?.toLowerCase() },
     },
   };
-  return [{ topic: ecosystemTopics.ttsUp(ctx.settings, device.id), payload: JSON.stringify(message), qos: 0, retain: false }];
+  return [{ topic: ecosystemTopics.ttsUp(ctx.settings, device.address), payload: JSON.stringify(message), qos: 0, retain: false }];
 };

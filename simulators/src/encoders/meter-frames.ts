@@ -24,29 +24,25 @@ export const encodeCjt188: Encoder = (observation, device, ctx) => {
     serial: ctx.seq,
     edition: '2004',
   });
-  return [{ topic: ecosystemTopics.concentratorUp(ctx.settings, device.gatewayAddress ?? device.address), payload: toHex(frame), qos: 1, retain: false }];
+  return [{ topic: ecosystemTopics.frames(ctx.settings, device.gatewayId ?? device.id, true), payload: toHex(frame), qos: 1, retain: false }];
 };
 
+/** DL/T 645 concentrators here relay on the native `frames` channel of the gateway device: both frame paths get exercised. */
 export const encodeDlt645: Encoder = (observation, device, ctx) => {
   if (observation.type !== 'electricity') return [];
   const frame = encodeDlt645Reply({ address: device.address, totalKwh: observation.totalKwh });
-  return [{ topic: ecosystemTopics.concentratorUp(ctx.settings, device.gatewayAddress ?? device.address), payload: toHex(frame), qos: 1, retain: false }];
+  return [{ topic: ecosystemTopics.frames(ctx.settings, device.gatewayId ?? device.id, false), payload: toHex(frame), qos: 1, retain: false }];
 };
 
 /**
  * EMQX Neuron decoding a DL/T 645 meter itself: `{timestamp, node, group, values, errors, metas}`
- * on `/neuron/<node>`, the tag named by its address `meter#DI3-DI2-DI1-DI0` (emqx/neuron-docs).
+ * on its upload topic (emqx/neuron-docs north-apps/mqtt/api.md). The device's address is
+ * `<south node>/<group>`; the tag (address `meter#00-01-00-00`) has the name `source.fields` gives.
  */
 export const encodeNeuron: Encoder = (observation, device, ctx) => {
   if (observation.type !== 'electricity') return [];
-  const node = device.gatewayAddress ?? 'dlt645';
-  const payload = {
-    timestamp: ctx.ts,
-    node,
-    group: 'meters',
-    values: { [`${device.address}#00-01-00-00`]: Math.round(observation.totalKwh * 100) / 100 },
-    errors: {},
-    metas: {},
-  };
-  return [{ topic: ecosystemTopics.neuronUpload(node), payload: JSON.stringify(payload), qos: 1, retain: false }];
+  const [node = device.address, group = 'default'] = device.address.split('/');
+  const tag = device.fields?.['electricity.total'] ?? 'total_energy';
+  const payload = { timestamp: ctx.ts, node, group, values: { [tag]: Math.round(observation.totalKwh * 100) / 100 }, errors: {}, metas: {} };
+  return [{ topic: ecosystemTopics.neuronUpload(ctx.settings), payload: JSON.stringify(payload), qos: 1, retain: false }];
 };

@@ -40,9 +40,11 @@ export const encodeTasmota: Encoder = (observation, device, ctx) => {
       sensor = { Time: time, COUNTER: { C1: Math.floor(observation.totalLitres / device.pulseFactor) % 2 ** 32 } };
       break;
     case 'status':
-      return [{ topic: ecosystemTopics.tasmotaLwt(device.address), payload: observation.online ? 'Online' : 'Offline', qos: 1, retain: true }];
+      return [
+        { topic: ecosystemTopics.tasmota(ctx.settings, device.address, 'LWT'), payload: observation.online ? 'Online' : 'Offline', qos: 1, retain: true },
+      ];
     default:
       return [];
   }
-  return [{ topic: ecosystemTopics.tasmotaSensor(device.address), payload: JSON.stringify(sensor), qos: 0, retain: false }];
+  return [{ topic: ecosystemTopics.tasmota(ctx.settings, device.address, 'SENSOR'), payload: JSON.stringify(sensor), qos: 0, retain: false }];
 };

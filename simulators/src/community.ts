@@ -81,15 +81,15 @@ export function generateCommunity(options: CommunityOptions): string {
   };
   /** Corridor smoke detectors: three per fire zone, wired to the building's panel (controller 1, loop = zone). */
   const smokeDetectors = (b: string, floors: number, ecosystem: 'native' | 'zigbee2mqtt'): DeviceEntry[] =>
-    Array.from({ length: floors }, (_, i) => i + 1)
-      .filter((floor) => floor % 2 === 1 || floor === floors)
-      .map((floor) => {
-        const zone = `${b}-Z${Math.ceil(floor / FLOORS_PER_ZONE)}`;
-        const id = `sd-${b}-${floor}`;
-        return ecosystem === 'native'
-          ? { id, kind: 'smoke-detector', zone, heartbeatSeconds: 300 }
-          : { id, kind: 'smoke-detector', zone, source: { ecosystem, address: `smoke-${b}-${floor}` }, gateway: ZIGBEE_BRIDGE };
-      });
+    // Every other floor and the top one; a single-storey row of shops gets two, front and back.
+    (floors === 1 ? [1, 2] : Array.from({ length: floors }, (_, i) => i + 1).filter((floor) => floor % 2 === 1 || floor === floors)).map((n) => {
+      const floor = Math.min(n, floors);
+      const zone = `${b}-Z${Math.ceil(floor / FLOORS_PER_ZONE)}`;
+      const id = `sd-${b}-${n}`;
+      return ecosystem === 'native'
+        ? { id, kind: 'smoke-detector', zone, heartbeatSeconds: 300 }
+        : { id, kind: 'smoke-detector', zone, source: { ecosystem, address: `smoke-${b}-${n}` }, gateway: ZIGBEE_BRIDGE };
+    });
   const firePanel = (b: string): DeviceEntry => ({ id: `fp-${b}`, kind: 'fire-panel', zone: `${b}-Z1`, heartbeatSeconds: 60 });
   const concentrators = (b: number, e: number): DeviceEntry[] => [
     { id: `cc-w-${b}-${e}`, kind: 'gateway', heartbeatSeconds: 60 },

@@ -41,7 +41,8 @@ export async function startDemoPlayer(site: SiteFile, connection: MqttConnection
     const candidates = leakable.filter((m) => m.extraFlowUntil < sim.now);
     const meter = candidates[Math.floor(random() * candidates.length)];
     if (meter === undefined) return;
-    const litresPerMinute = 20 + Math.round(random() * 40);
+    // A running tap or a loose hose: 20–30 L/min, ≥ 10 L within one 30 s interval yet below the burst rule (2 m³/h).
+    const litresPerMinute = 20 + Math.round(random() * 10);
     const at = run.clock.now();
     sim.schedule(at, 'demo leak', (ts) => {
       sim.advanceMeter(meter, ts);

@@ -58,7 +58,12 @@ export class Simulation {
   constructor(options: SimulationOptions) {
     this.site = options.site;
     this.#random = seededRandom(options.seed);
-    this.devices = buildSimDevices(options.site, { startTs: options.startTs, random: this.#random, meterIntervalSeconds: options.meterIntervalSeconds });
+    this.devices = buildSimDevices(options.site, {
+      startTs: options.startTs,
+      random: this.#random,
+      meterIntervalSeconds: options.meterIntervalSeconds,
+      wornBatteries: options.ambient ?? true,
+    });
     this.#byId = new Map(this.devices.map((d) => [d.id, d]));
     this.settings = options.settings ?? ecosystemSettings(options.site);
     this.drill = options.drill ?? false;

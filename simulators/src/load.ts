@@ -119,7 +119,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   let throttled = 0;
   let probeSeq = 0;
   let cursor = 0;
-  let owed = 0;
+  let loadSent = 0;
   const started = performance.now();
   const progress = (): LoadProgress => ({ elapsedMs: performance.now() - started, sent, acknowledged, failed, throttled });
   const sendOne = (deviceId: string, payload: MeterReadingPayload) => {
@@ -133,7 +133,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   await new Promise<void>((resolve) => {
     const tickMs = 10;
     let lastProgress = started;
-    let probeOwed = 0;
     const timer = setInterval(() => {
       const now = performance.now();
       if (now - started >= options.durationSeconds * 1000) {
@@ -141,20 +140,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
         resolve();
         return;
       }
-      owed += (options.ratePerSecond * tickMs) / 1000;
       if (options.qos === 1 && sent - acknowledged - failed >= maxInflight) {
         throttled += 1;
         return;
       }
+      // What is owed by now, not per tick: timers fire late on a busy machine and the rate must hold.
+      const elapsedSeconds = (now - started) / 1000;
       const ts = Date.now();
-      for (; owed >= 1; owed -= 1) {
+      const room = () => options.qos === 0 || sent - acknowledged - failed < maxInflight;
+      for (const due = Math.floor(options.ratePerSecond * elapsedSeconds); loadSent < due && room(); loadSent++) {
         const i = cursor;
         cursor = (cursor + 1) % options.devices;
         totals[i] = (totals[i] ?? 0) + 0.001;
         sendOne(loadDeviceId(i), { ts, total: Math.round((totals[i] ?? 0) * 1000) / 1000, unit: 'm3' });
       }
-      probeOwed += ((options.probesPerSecond ?? 10) * tickMs) / 1000;
-      for (; probeOwed >= 1; probeOwed -= 1) {
+      for (const due = Math.floor((options.probesPerSecond ?? 10) * elapsedSeconds); probeSeq < due; ) {
         probeSeq += 1;
         probeSentAt.set(probeSeq, performance.now());
         sendOne(PROBE_DEVICE, { ts, total: probeSeq / 1000, unit: 'm3', seq: probeSeq });

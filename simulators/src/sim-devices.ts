@@ -70,6 +70,8 @@ export interface BuildOptions {
   readonly random: () => number;
   /** Overrides every meter's reporting interval (the demo's 30 s). */
   readonly meterIntervalSeconds?: number | undefined;
+  /** A lived-in community has a few batteries near empty; a quiet one (scenarios) has none. */
+  readonly wornBatteries?: boolean | undefined;
 }
 
 /** Every device of the site file, with a believable starting register and battery, first reports spread over one interval. */
@@ -145,7 +147,7 @@ export function buildSimDevices(site: SiteFile, options: BuildOptions): SimDevic
         extraFlowLitresPerMinute: 0,
         extraFlowUntil: 0,
         valveClosed: false,
-        battery: batteryPowered ? (random() < 0.05 ? 12 + random() * 4 : 40 + random() * 60) : 100,
+        battery: batteryPowered ? (random() < 0.05 && options.wornBatteries !== false ? 12 + random() * 4 : 40 + random() * 60) : 100,
         batteryDrainPerDay: batteryPowered ? 0.05 + random() * 0.6 : 0,
         wet: false,
         doorOpen: false,

@@ -85,7 +85,8 @@ for (const scenario of loadScenarios()) {
       it(`opens a ${expected.rule} work order`, async () => {
         const unit = unitOfStep(expected.unitOfStep);
         const found = await waitFor(
-          async () => (await rows<Row>('select rule, unit_id from work_orders')).find((w) => w.rule === expected.rule && (unit === undefined || w.unit_id === unit)),
+          async () =>
+            (await rows<Row>('select rule, unit_id from work_orders')).find((w) => w.rule === expected.rule && (unit === undefined || w.unit_id === unit)),
           `a ${expected.rule} work order`,
           15_000,
         );

@@ -22,7 +22,7 @@ describe(generateCommunity.name, () => {
   it('uses every device kind and every ecosystem of the site schema', () => {
     expect(new Set(devices.map((d) => d.kind)).size).toBe(9);
     expect(new Set(devices.map((d) => d.source?.ecosystem ?? 'native'))).toEqual(
-      new Set(['native', 'zigbee2mqtt', 'tasmota', 'chirpstack', 'tts', 'cjt188', 'dlt645', 'neuron']),
+      new Set(['native', 'zigbee2mqtt', 'tasmota', 'chirpstack', 'tts', 'cjt188', 'dlt645', 'neuron', 'esprfid']),
     );
   });
 

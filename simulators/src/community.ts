@@ -96,6 +96,7 @@ export function generateCommunity(options: CommunityOptions): string {
     { id: `cc-e-${b}-${e}`, kind: 'gateway', heartbeatSeconds: 60 },
   ];
 
+  const siteId = options.siteId ?? 'demo';
   const publicGrid = addGrid('grid-public', '公共区域网格');
   for (let b = 1; b <= options.highRises; b++) {
     const id = String(b);
@@ -122,7 +123,13 @@ export function generateCommunity(options: CommunityOptions): string {
             }
           : { id: `fd-${b}-${entrance}`, kind: 'door-contact', fireDoor: true, heartbeatSeconds: 300 },
       );
-      lobbyDevices.push({ id: `ar-${b}-${entrance}`, kind: 'access-reader', heartbeatSeconds: 180 });
+      // Lobby doors: esp-rfid controllers (TOPIC per door), heartbeat every 180 s, no last will.
+      lobbyDevices.push({
+        id: `ar-${b}-${entrance}`,
+        kind: 'access-reader',
+        heartbeatSeconds: 180,
+        source: { ecosystem: 'esprfid', address: `/rfid/${siteId}/lobby-${b}-${entrance}` },
+      });
     }
     areas.push({ id: `stair-${b}`, name: `${b}栋楼梯间`, kind: 'stairwell', building: id, grid, devices: stairDevices });
     areas.push({ id: `lobby-${b}`, name: `${b}栋大堂`, kind: 'lobby', building: id, grid, devices: lobbyDevices });
@@ -187,7 +194,7 @@ export function generateCommunity(options: CommunityOptions): string {
   buildingMeta['S'] = { name: '沿街商铺', kind: 'shop', floors: 1, grid: villaGrid };
 
   const doc = {
-    site: { id: options.siteId ?? 'demo', name: options.name ?? '翠湖花园', timezone: 'Asia/Shanghai' },
+    site: { id: siteId, name: options.name ?? '翠湖花园', timezone: 'Asia/Shanghai' },
     people,
     grids,
     onDuty: 'duty-1',
@@ -195,7 +202,7 @@ export function generateCommunity(options: CommunityOptions): string {
     units,
     areas,
     // 空置房水表走动: 10 L within an hour in a home; a closed shop's cleaner may run a bucket.
-    sources: generatedSources(options.siteId ?? 'demo'),
+    sources: generatedSources(siteId),
     rules: { 'vacant-unit-water': { thresholdLitres: 10, windowMinutes: 60 } },
     rulesByUnitType: { shop: { 'vacant-unit-water': { thresholdLitres: 20 } } },
   };

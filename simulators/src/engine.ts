@@ -70,8 +70,16 @@ export class Simulation {
     this.#now = options.startTs;
     this.#ambient = options.ambient ?? true;
     this.#ambientUntil = options.startTs;
-    // First reports spread over one interval, so the broker sees a steady stream, not a burst.
-    for (const device of this.devices) this.#timeline.push(options.startTs + Math.floor(this.#random() * device.reportEveryMs), { type: 'report', device });
+    // First reports spread over one interval, so the broker sees a steady stream, not a burst; the
+    // meters of one concentrator are read in one polling round.
+    const phases = new Map<string, number>();
+    for (const device of this.devices) {
+      const round = device.gatewayId !== undefined && (device.encodable.ecosystem === 'cjt188' || device.encodable.ecosystem === 'dlt645');
+      const key = round ? `${device.gatewayId}\u0000${device.encodable.ecosystem}` : device.id;
+      const phase = phases.get(key) ?? Math.floor(this.#random() * device.reportEveryMs);
+      phases.set(key, phase);
+      this.#timeline.push(options.startTs + phase, { type: 'report', device });
+    }
   }
 
   get now(): number {
@@ -198,7 +206,8 @@ export class Simulation {
       default:
         this.#batteryCheckIn(device, ts);
     }
-    if (device.encodable.ecosystem === 'native') this.observe(device, { type: 'heartbeat' }, ts);
+    // Devices whose protocol has a heartbeat of its own (esp-rfid every 180 s).
+    if (device.encodable.ecosystem === 'native' || device.encodable.ecosystem === 'esprfid') this.observe(device, { type: 'heartbeat' }, ts);
   }
 
   #batteryCheckIn(device: SimDevice, ts: number): void {
@@ -215,9 +224,28 @@ export class Simulation {
     }
   }
 
+  /** The messages produced so far; relayed frames of one topic and instant joined into one message. */
   #drain(): Emitted[] {
     const out = this.#out;
     this.#out = [];
-    return out;
+    const batches = new Map<string, Emitted>();
+    const merged: Emitted[] = [];
+    for (const e of out) {
+      if (!e.message.batchable) {
+        merged.push(e);
+        continue;
+      }
+      const key = `${e.message.topic}\u0000${e.ts}`;
+      const batch = batches.get(key);
+      if (batch === undefined) {
+        batches.set(key, e);
+        merged.push(e);
+      } else {
+        const joined: Emitted = { ...batch, message: { ...batch.message, payload: `${batch.message.payload} ${e.message.payload}` } };
+        batches.set(key, joined);
+        merged[merged.indexOf(batch)] = joined;
+      }
+    }
+    return merged;
   }
 }

@@ -33,6 +33,8 @@ export interface WireMessage {
   readonly payload: string;
   readonly qos: 0 | 1;
   readonly retain: boolean;
+  /** Meter frames a concentrator relays: those on one topic at one instant travel as one message. */
+  readonly batchable?: boolean;
 }
 
 /** The device as an encoder needs it: identity, ecosystem address, quirks and its gateway. */

@@ -35,7 +35,7 @@ describe('simulated devices through the ingest normalizers', () => {
     const rejections = decoded.flatMap((d) => d.result.rejections.map((r) => `${d.message.topic}: ${r.reason} ${r.detail}`));
     expect(rejections.slice(0, 5)).toEqual([]);
     const ecosystems = new Set(decoded.filter((d) => d.result.readings.length > 0).map((d) => sim.device(d.deviceId)?.encodable.ecosystem));
-    expect([...ecosystems].sort()).toEqual(['chirpstack', 'cjt188', 'dlt645', 'native', 'neuron', 'tasmota', 'tts', 'zigbee2mqtt']);
+    expect([...ecosystems].sort()).toEqual(['chirpstack', 'cjt188', 'dlt645', 'esprfid', 'native', 'neuron', 'tasmota', 'tts', 'zigbee2mqtt']);
   });
 
   it('yields the registers the simulation holds, in m³ and kWh, at the simulated timestamps', () => {

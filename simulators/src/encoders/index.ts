@@ -1,5 +1,6 @@
 import type { Ecosystem } from '@dutyroom/domain';
 import type { Encoder } from '../observation.ts';
+import { encodeEsprfid } from './esprfid.ts';
 import { encodeChirpstack, encodeTts } from './lorawan.ts';
 import { encodeCjt188, encodeDlt645, encodeNeuron } from './meter-frames.ts';
 import { encodeNative } from './native.ts';
@@ -16,4 +17,5 @@ export const encoders: Readonly<Record<Ecosystem, Encoder>> = {
   cjt188: encodeCjt188,
   dlt645: encodeDlt645,
   neuron: encodeNeuron,
+  esprfid: encodeEsprfid,
 };

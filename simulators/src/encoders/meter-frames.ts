@@ -7,7 +7,8 @@ import { toHex } from './frames.ts';
 /**
  * Meters on RS-485/M-Bus read by a concentrator (集中器) or DTU that passes each reply frame
  * through (透传) as hex text on `<prefix>/<gateway>/up`. A meter without a gateway has its own DTU,
- * addressed by the meter address. Settlement-day registers are the total at the start of the month
+ * addressed by the meter address. A concentrator reads its meters in one polling round and relays
+ * the round's frames in one message (the simulation joins them). Settlement-day registers are the total at the start of the month
  * in this simulation: what a real meter stores is the reading on its settlement day.
  */
 export const encodeCjt188: Encoder = (observation, device, ctx) => {
@@ -24,14 +25,14 @@ export const encodeCjt188: Encoder = (observation, device, ctx) => {
     serial: ctx.seq,
     edition: '2004',
   });
-  return [{ topic: ecosystemTopics.frames(ctx.settings, device.gatewayId ?? device.id, true), payload: toHex(frame), qos: 1, retain: false }];
+  return [{ topic: ecosystemTopics.frames(ctx.settings, device.gatewayId ?? device.id, true), payload: toHex(frame), qos: 1, retain: false, batchable: true }];
 };
 
 /** DL/T 645 concentrators here relay on the native `frames` channel of the gateway device: both frame paths get exercised. */
 export const encodeDlt645: Encoder = (observation, device, ctx) => {
   if (observation.type !== 'electricity') return [];
   const frame = encodeDlt645Reply({ address: device.address, totalKwh: observation.totalKwh });
-  return [{ topic: ecosystemTopics.frames(ctx.settings, device.gatewayId ?? device.id, false), payload: toHex(frame), qos: 1, retain: false }];
+  return [{ topic: ecosystemTopics.frames(ctx.settings, device.gatewayId ?? device.id, false), payload: toHex(frame), qos: 1, retain: false, batchable: true }];
 };
 
 /**

@@ -23,12 +23,12 @@ function raisedBy(scenarioName: string) {
   const sim = new Simulation({ site, seed: 1, startTs: start, ambient: false });
   const steps = scheduleScenario(sim, scenario, start);
   const states = new Map<string, { detector: AnyDetector; state: unknown; device: NonNullable<ReturnType<typeof index.device>> }>();
-  const raised: { rule: string; subject: string; severity: string; unitId: string | undefined; drill: boolean }[] = [];
+  const raised: { rule: string; subject: string; severity: string; unitId: string | undefined; evidence: Readonly<Record<string, unknown>> }[] = [];
   // The site's rules, then the unit type's, over the detector's defaults (as the ingest resolves them).
   const configOf = (detector: AnyDetector, unitType: UnitType | undefined) =>
     detector.configSchema.parse({ ...site.rules[detector.id], ...(unitType === undefined ? {} : site.rulesByUnitType[unitType]?.[detector.id]) });
-  const collect = (events: readonly DetectorEvent[], unitId: string | undefined, drill: boolean) => {
-    for (const e of events) if (e.type === 'raise') raised.push({ rule: e.rule, subject: e.subject, severity: e.severity, unitId, drill });
+  const collect = (events: readonly DetectorEvent[], unitId: string | undefined) => {
+    for (const e of events) if (e.type === 'raise') raised.push({ rule: e.rule, subject: e.subject, severity: e.severity, unitId, evidence: e.evidence });
   };
   const messages = [...sim.announce()];
   for (let t = start; t <= start + scenario.duration; t += STEP_MS) {
@@ -46,11 +46,7 @@ function raisedBy(scenarioName: string) {
           const entry = states.get(id) ?? { detector, state: detector.initialState(device), device };
           states.set(id, entry);
           entry.device = device;
-          collect(
-            detector.onReading(entry.state, reading, { config: configOf(detector, device.unit?.unitType), device, now: reading.ts }),
-            device.unit?.id,
-            reading.drill,
-          );
+          collect(detector.onReading(entry.state, reading, { config: configOf(detector, device.unit?.unitType), device, now: reading.ts }), device.unit?.id);
         }
       }
     }
@@ -60,7 +56,6 @@ function raisedBy(scenarioName: string) {
       collect(
         entry.detector.onTick(entry.state, { config: configOf(entry.detector, entry.device.unit?.unitType), device: entry.device, now: t }),
         entry.device.unit?.id,
-        false,
       );
     }
   }
@@ -72,7 +67,12 @@ describe('shipped scenarios through the domain detectors', () => {
     const { scenario, steps, raised } = raisedBy(name);
     for (const expected of scenario.expect.anomalies) {
       const unit = expected.unitOfStep === undefined ? undefined : steps[expected.unitOfStep]?.unitId;
-      const found = raised.find((r) => r.rule === expected.rule && (unit === undefined || r.unitId === unit));
+      const found = raised.find(
+        (r) =>
+          r.rule === expected.rule &&
+          (unit === undefined || r.unitId === unit) &&
+          Object.entries(expected.evidence ?? {}).every(([k, v]) => r.evidence[k] === v),
+      );
       expect({ rule: expected.rule, unit, severity: found?.severity }).toEqual({
         rule: expected.rule,
         unit,

@@ -96,6 +96,8 @@ const expectation = z.strictObject({
   severity: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
   /** The step (by index) whose unit the anomaly or work order must be about. */
   unitOfStep: z.number().int().nonnegative().optional(),
+  /** Evidence the anomaly must carry (a subset), e.g. `{ reason: last-will }`. */
+  evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
 export const scenarioSchema = z.strictObject({

@@ -20,6 +20,7 @@ interface Row {
   severity: string;
   unit_id: string | null;
   drill: boolean;
+  evidence: Record<string, unknown>;
 }
 
 async function startScenarioStack(scenario: Scenario) {
@@ -72,8 +73,13 @@ for (const scenario of loadScenarios()) {
         const unit = unitOfStep(expected.unitOfStep);
         const found = await waitFor(
           async () => {
-            const all = await rows<Row>('select rule, severity, unit_id, drill from anomalies');
-            return all.find((a) => a.rule === expected.rule && (unit === undefined || a.unit_id === unit));
+            const all = await rows<Row>('select rule, severity, unit_id, drill, evidence from anomalies');
+            return all.find(
+              (a) =>
+                a.rule === expected.rule &&
+                (unit === undefined || a.unit_id === unit) &&
+                Object.entries(expected.evidence ?? {}).every(([k, v]) => a.evidence[k] === v),
+            );
           },
           `a ${expected.rule} anomaly${unit ? ` for ${unit}` : ''}`,
           15_000,

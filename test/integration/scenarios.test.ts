@@ -13,7 +13,7 @@ import { uniqueName, waitFor } from '../harness/servers.ts';
  */
 
 /** Wall time each scenario gets: its simulated duration is compressed into it. */
-const WALL_BUDGET_MS = 6000;
+const WALL_BUDGET_MS = 4000;
 
 interface Row {
   rule: string;

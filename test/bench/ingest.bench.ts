@@ -20,6 +20,7 @@ import { startIngest } from '@dutyroom/ingest';
 import { startEmbeddedBroker } from '@dutyroom/launcher';
 import { createLogger, openDatabase } from '@dutyroom/platform';
 import mqtt from 'mqtt';
+import pg from 'pg';
 import { benchMeters, benchSite } from './bench-site.ts';
 import { measureStateMemory } from './state-memory.ts';
 
@@ -201,6 +202,12 @@ async function main() {
   await ingest.stop();
   await db.close();
   await broker?.close();
+  if (usePostgres) {
+    const client = new pg.Client({ connectionString: config.database.url });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  }
   mkdirSync('.data', { recursive: true });
   writeFileSync('.data/bench-ingest.json', `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results, null, 2));

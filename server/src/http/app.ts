@@ -14,6 +14,7 @@ import type { ReportsService } from '../services/reports.service.ts';
 import type { ReturnVisitsService } from '../services/return-visits.service.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
 import { boardRoutes } from './board.routes.ts';
+import { deadLetterRoutes } from './dead-letters.routes.ts';
 import { toErrorBody } from './errors.ts';
 import { buildOpenApi } from './openapi.ts';
 import { photoRoutes } from './photos.routes.ts';
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps) {
   systemRoutes(router, deps);
   sessionRoutes(router, deps);
   boardRoutes(router, { db: deps.db, workOrders: () => services().workOrders });
+  deadLetterRoutes(router, { db: deps.db });
   workOrderRoutes(router, { workOrders: () => services().workOrders });
   photoRoutes(router, { photos: () => services().photos });
   returnVisitRoutes(router, { returnVisits: () => services().returnVisits });

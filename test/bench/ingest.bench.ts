@@ -198,6 +198,9 @@ async function main() {
   results['ingest'] = { ...ingest.pipeline.stats, heapMiB: round(process.memoryUsage().heapUsed / 2 ** 20, 1) };
 
   worker.postMessage({ type: 'stop' });
+  // Leave the broker as found: delete the retained anomaly states of the bench site.
+  for (const { id } of (await db.query<{ id: string }>('select id::text as id from anomalies')).rows)
+    await bms.publishAsync(topics.anomaly(siteId, id), '', { qos: 1, retain: true });
   await bms.endAsync();
   await ingest.stop();
   await db.close();

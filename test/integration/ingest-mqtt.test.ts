@@ -38,6 +38,9 @@ for (const combo of combos) {
       device = await devicePublisher(stack.mqttUrl);
     });
     afterAll(async () => {
+      // Leave the shared broker as found: an empty retained payload deletes each retained anomaly state.
+      const ids = stack ? await rows<{ id: string }>('select id::text as id from anomalies') : [];
+      for (const { id } of ids) await device?.publishAsync(topics.anomaly(stack.siteId, id), '', { qos: 1, retain: true });
       await device?.endAsync();
       await stack?.stop();
       await stack?.dropSchema();

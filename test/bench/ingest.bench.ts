@@ -97,6 +97,7 @@ async function main() {
   const bms = await mqtt.connectAsync(url, { clientId: `${siteId}-bms`, clean: true });
   bms.on('message', (_topic, payload) => {
     const at = now();
+    if (payload.length === 0) return; // a deleted retained state (the clean-up at the end)
     const parsed = anomalyEventSchema.safeParse(JSON.parse(payload.toString()));
     const deviceId = parsed.success ? parsed.data.anomaly.deviceId : null;
     const from = deviceId === null ? undefined : sent.get(deviceId);

@@ -16,6 +16,7 @@ import type { WorkOrdersService } from '../services/work-orders.service.ts';
 import type { AccountsDeps } from './accounts-shared.ts';
 import { authRoutes } from './auth.routes.ts';
 import { boardRoutes } from './board.routes.ts';
+import { deadLetterRoutes } from './dead-letters.routes.ts';
 import { toErrorBody } from './errors.ts';
 import { buildOpenApi } from './openapi.ts';
 import { photoRoutes } from './photos.routes.ts';
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps) {
   systemRoutes(router, deps);
   sessionRoutes(router, deps);
   boardRoutes(router, { db: deps.db, siteId: deps.siteId, workOrders: () => services().workOrders });
+  deadLetterRoutes(router, { db: deps.db, siteId: deps.siteId });
   workOrderRoutes(router, { workOrders: () => services().workOrders });
   photoRoutes(router, { photos: () => services().photos });
   returnVisitRoutes(router, { returnVisits: () => services().returnVisits });

@@ -4,10 +4,15 @@ import type { Db, Logger } from '@dutyroom/platform';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
+import { createConsoleLive } from './realtime/console-live.ts';
 import { attachRealtime, createBroadcast, type RealtimeServer } from './realtime/gateway.ts';
 import { syncSite } from './repositories/site.repository.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
+import { createHandoverService } from './services/handover.service.ts';
+import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
 import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
+import { createTelemetryReader } from './telemetry/create-telemetry-reader.ts';
+import { createTelemetryService } from './telemetry/telemetry.service.ts';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -41,7 +46,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.log.child({ module: 'server' });
   const now = deps.now ?? Date.now;
   const site = indexSite(deps.site);
-  await db.transaction((tx) => syncSite(tx, deps.site));
+  await db.transaction(async (tx) => {
+    await syncSite(tx, deps.site);
+    await applyOccupancyEdits(tx, site.siteId);
+  });
 
   const auth = createAuthService(db, now);
   const demo = config.demo ? (await auth.ensureDemoAccounts(site.siteId))[0] : undefined;
@@ -51,7 +59,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   let workOrders: WorkOrdersService | undefined;
   let ready = false;
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
+  const live = createConsoleLive(site.siteId);
+  const telemetryReader = createTelemetryReader(config.influx, db);
+  const consoleParts = {
+    siteMap: createSiteMapService({ db, site: deps.site, telemetry: telemetryReader, now, onUnitChanged: (unit) => live.emit('unit:updated', unit) }),
+    telemetry: createTelemetryService(telemetryReader, deps.site),
+    handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
+    now,
+  };
   const app = await buildApp({
+    consoleParts,
     db,
     auth,
     get workOrders() {
@@ -75,6 +92,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteId: site.siteId,
     log: log.child({ module: 'server.realtime' }),
   });
+  live.attach(io, now);
   workOrders = createWorkOrdersService({ db, site, broadcast: createBroadcast(io), now, log: log.child({ module: 'server.work-orders' }), unitsWithValve });
 
   try {
@@ -109,6 +127,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     follower,
     async stop() {
       ready = false;
+      live.stop();
       await follower.stop();
       await io.close();
       await app.close();

@@ -8,8 +8,12 @@ import type { z } from 'zod';
 import { type AuthService, type DemoAccount, SESSION_COOKIE } from '../services/auth.service.ts';
 import { ServiceError } from '../services/errors.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
+import type { ConsoleParts } from './console-parts.ts';
 import { parseCookies } from './cookies.ts';
 import { toErrorBody } from './errors.ts';
+import { handoverRoutes } from './handover.routes.ts';
+import { siteRoutes } from './site.routes.ts';
+import { telemetryRoutes } from './telemetry.routes.ts';
 
 export interface AppDeps {
   readonly db: Db;
@@ -22,6 +26,8 @@ export interface AppDeps {
   readonly ready: () => boolean;
   readonly log: Logger;
   readonly secureCookies: boolean;
+  /** Site map, telemetry and handover (the console's own routes). */
+  readonly consoleParts: ConsoleParts;
 }
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -96,6 +102,9 @@ export async function buildApp(deps: AppDeps) {
     const list: DeadLetterDto[] = items.rows.map(({ payload64, ...rest }) => ({ ...rest, payload: Buffer.from(payload64, 'base64').toString('utf8') }));
     return { items: list, counts: Object.fromEntries(counts.rows.map((r) => [r.reason, r.n])) };
   });
+  await app.register(siteRoutes(deps));
+  await app.register(telemetryRoutes(deps));
+  await app.register(handoverRoutes(deps));
   app.all('/api/*', async () => {
     throw new ServiceError('NOT_FOUND', 'no such API route');
   });

@@ -1,4 +1,19 @@
-import { boardSnapshotSchema, type ErrorCode, userDtoSchema, workOrderDtoSchema } from '@dutyroom/domain';
+import {
+  boardSnapshotSchema,
+  consumptionSeriesSchema,
+  deadLetterDtoSchema,
+  type ErrorCode,
+  handoverNoteSchema,
+  nightFlowDtoSchema,
+  type OccupancyUpdate,
+  shiftKpisSchema,
+  siteMapDtoSchema,
+  type TelemetryBucket,
+  unitConsumptionDtoSchema,
+  unitDetailDtoSchema,
+  userDtoSchema,
+  workOrderDtoSchema,
+} from '@dutyroom/domain';
 import { z } from 'zod';
 
 export class ApiError extends Error {
@@ -28,13 +43,29 @@ async function request<S extends z.ZodType>(schema: S, path: string, init: Reque
   return parsed.data;
 }
 
+const post = (body: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(body) });
+const unitPath = (unitId: string) => `/api/v1/site/units/${encodeURIComponent(unitId)}`;
+
 export const api = {
   info: () => request(z.object({ siteName: z.string(), demo: z.object({ username: z.string(), password: z.string() }).nullable() }), '/api/v1/info'),
-  login: (username: string, password: string) =>
-    request(z.object({ user: userDtoSchema }), '/api/v1/session', { method: 'POST', body: JSON.stringify({ username, password }) }),
+  login: (username: string, password: string) => request(z.object({ user: userDtoSchema }), '/api/v1/session', post({ username, password })),
   logout: () => request(z.null(), '/api/v1/session', { method: 'DELETE' }),
   me: () => request(z.object({ user: userDtoSchema }), '/api/v1/me'),
   board: () => request(boardSnapshotSchema, '/api/v1/board'),
-  acknowledge: (id: string) =>
-    request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/acknowledge`, { method: 'POST', body: '{}' }),
+  acknowledge: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/acknowledge`, post({})),
+  dispatch: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/dispatch`, post({})),
+  siteMap: () => request(siteMapDtoSchema, '/api/v1/site/map'),
+  unit: (unitId: string) => request(unitDetailDtoSchema, unitPath(unitId)),
+  updateOccupancy: (unitId: string, update: OccupancyUpdate) =>
+    request(unitDetailDtoSchema, `${unitPath(unitId)}/occupancy`, { method: 'PUT', body: JSON.stringify(update) }),
+  unitConsumption: (unitId: string, bucket: TelemetryBucket) =>
+    request(unitConsumptionDtoSchema, `/api/v1/telemetry/units/${encodeURIComponent(unitId)}/consumption?bucket=${bucket}`),
+  siteFlow: (minutes: number) => request(consumptionSeriesSchema, `/api/v1/telemetry/site/flow?minutes=${minutes}`),
+  nightFlow: (nights: number) => request(nightFlowDtoSchema, `/api/v1/telemetry/site/night-flow?nights=${nights}`),
+  kpis: () => request(shiftKpisSchema, '/api/v1/shift/kpis'),
+  handovers: () => request(z.object({ items: z.array(handoverNoteSchema) }), '/api/v1/shift/handovers'),
+  writeHandover: (body: string) => request(handoverNoteSchema, '/api/v1/shift/handovers', post({ body })),
+  takeOver: (id: string) => request(handoverNoteSchema, `/api/v1/shift/handovers/${encodeURIComponent(id)}/take-over`, post({})),
+  deadLetters: () =>
+    request(z.object({ items: z.array(deadLetterDtoSchema), counts: z.record(z.string(), z.number()) }), '/api/v1/dead-letters'),
 };

@@ -66,6 +66,5 @@ export const api = {
   handovers: () => request(z.object({ items: z.array(handoverNoteSchema) }), '/api/v1/shift/handovers'),
   writeHandover: (body: string) => request(handoverNoteSchema, '/api/v1/shift/handovers', post({ body })),
   takeOver: (id: string) => request(handoverNoteSchema, `/api/v1/shift/handovers/${encodeURIComponent(id)}/take-over`, post({})),
-  deadLetters: () =>
-    request(z.object({ items: z.array(deadLetterDtoSchema), counts: z.record(z.string(), z.number()) }), '/api/v1/dead-letters'),
+  deadLetters: () => request(z.object({ items: z.array(deadLetterDtoSchema), counts: z.record(z.string(), z.number()) }), '/api/v1/dead-letters'),
 };

@@ -23,7 +23,15 @@ class I18n {
   pick = (text: { zh: string; en: string }): string => (this.locale === 'en' ? text.en : text.zh);
 
   #formats = $derived({
-    time: new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }),
+    time: new Intl.DateTimeFormat(this.locale, {
+      timeZone: this.timeZone,
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+    }),
     clock: new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }),
     day: new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, month: '2-digit', day: '2-digit' }),
     number: new Intl.NumberFormat(this.locale, { maximumFractionDigits: 3 }),

@@ -9,8 +9,26 @@ const MUTE_KEY = 'dutyroom.alarm.muteLow';
  * durations in seconds; `every` is how often the pattern repeats until acknowledged.
  */
 const PATTERNS: Record<Severity, { tones: readonly [number, number][]; type: OscillatorType; gain: number; everyMs: number }> = {
-  P1: { tones: [[880, 0.18], [660, 0.18], [880, 0.18], [660, 0.18]], type: 'square', gain: 0.25, everyMs: 2000 },
-  P2: { tones: [[740, 0.15], [740, 0.15]], type: 'triangle', gain: 0.22, everyMs: 5000 },
+  P1: {
+    tones: [
+      [880, 0.18],
+      [660, 0.18],
+      [880, 0.18],
+      [660, 0.18],
+    ],
+    type: 'square',
+    gain: 0.25,
+    everyMs: 2000,
+  },
+  P2: {
+    tones: [
+      [740, 0.15],
+      [740, 0.15],
+    ],
+    type: 'triangle',
+    gain: 0.22,
+    everyMs: 5000,
+  },
   P3: { tones: [[520, 0.2]], type: 'sine', gain: 0.18, everyMs: 15_000 },
   P4: { tones: [[330, 0.15]], type: 'sine', gain: 0.12, everyMs: 30_000 },
 };

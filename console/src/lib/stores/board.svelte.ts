@@ -28,13 +28,25 @@ class Board {
   #started = false;
 
   readonly anomalyList = $derived(
-    [...this.anomalies.values()].filter((a) => a.status === 'open').sort(pinnedThenNewest((a) => a.lastSeenAt, (a) => a.severity === 'P1')),
+    [...this.anomalies.values()]
+      .filter((a) => a.status === 'open')
+      .sort(
+        pinnedThenNewest(
+          (a) => a.lastSeenAt,
+          (a) => a.severity === 'P1',
+        ),
+      ),
   );
 
   readonly workOrderList = $derived(
     [...this.workOrders.values()]
       .filter((w) => OPEN_STATUSES.includes(w.status))
-      .sort(pinnedThenNewest((w) => w.createdAt, (w) => w.severity === 'P1' && w.acknowledgedAt === null)),
+      .sort(
+        pinnedThenNewest(
+          (w) => w.createdAt,
+          (w) => w.severity === 'P1' && w.acknowledgedAt === null,
+        ),
+      ),
   );
 
   /** Open alarms by severity and by rule (the wall's counters). */

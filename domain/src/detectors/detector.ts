@@ -22,6 +22,8 @@ export interface Detector<Config, State> {
   readonly id: string;
   /** Bump when the state shape changes: a snapshot of another version is discarded, not misread. */
   readonly version: number;
+  /** The rule ids its events carry (most detectors: one, equal to `id`); each has a title and an SOP checklist. */
+  readonly rules: readonly string[];
   readonly appliesTo: readonly ReadingKind[];
   /** `.default()` values are the seed defaults; parsing `{}` gives the full configuration. */
   readonly configSchema: z.ZodType<Config>;

@@ -1,30 +1,42 @@
 import { reject } from '../model/rejection.ts';
 import { parseTopic, topicFilters } from '../topics.ts';
-import { normalizeNativeReading } from './native.ts';
-import type { Normalizer } from './normalizer.ts';
+import { DecodeBatch } from './device-quirks.ts';
+import { parseJsonObject } from './json-payload.ts';
+import { contentHash } from './message-key.ts';
+import { decodeMeterFrames } from './meter-frames.ts';
+import { decodeNativeChannel } from './native.ts';
+import { type Normalizer, rejected } from './normalizer.ts';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** The native topic scheme (docs/protocol.md) as a registry entry. */
+/** The native topic scheme (docs/protocol.md) as a registry entry: always on. */
 export const nativeNormalizer: Normalizer = {
   id: 'native',
-  topicFilters: (siteId) => [topicFilters.deviceMessages(siteId)],
-  claims: (topic, siteId) => {
-    const parsed = parseTopic(topic);
-    return parsed?.kind === 'device' && parsed.siteId === siteId;
-  },
-  decode({ topic, payload, receivedAt }, devices) {
-    const parsed = parseTopic(topic);
-    if (parsed?.kind !== 'device') return { readings: [], rejections: [reject('unknown-topic', 'not a device topic of the native scheme').rejection] };
-    const device = devices.byId(parsed.deviceId);
-    if (device === undefined) return { readings: [], rejections: [reject('unknown-device', `device "${parsed.deviceId}" is not in the site file`).rejection] };
-    let json: unknown;
-    try {
-      json = JSON.parse(decoder.decode(payload));
-    } catch (error) {
-      return { readings: [], rejections: [reject('malformed-json', (error as Error).message).rejection] };
-    }
-    const result = normalizeNativeReading(json, device, receivedAt);
-    return result.ok ? { readings: [result.value], rejections: [] } : { readings: [], rejections: [result.rejection] };
+  forSite: (site) => {
+    const prefix = topicFilters.deviceMessages(site.siteId).slice(0, -'+/+'.length);
+    return {
+      filters: [topicFilters.deviceMessages(site.siteId)],
+      claims: (topic) => topic.startsWith(prefix),
+      decode(input, devices) {
+        const parsed = parseTopic(input.topic);
+        if (parsed?.kind !== 'device' || parsed.siteId !== site.siteId)
+          return rejected(reject('unknown-topic', 'not a device topic of the native scheme (unknown channel?)').rejection);
+        const device = devices.byId(parsed.deviceId);
+        if (device === undefined) return rejected(reject('unknown-device', `device "${parsed.deviceId}" is not in the site file`).rejection);
+        const batch = new DecodeBatch();
+        if (parsed.channel === 'frames') {
+          // The concentrator itself is alive; each frame names its meter.
+          batch.add(device, [], { deviceTs: undefined, receivedAt: input.receivedAt, messageId: contentHash(input.topic, input.payload) });
+          return decodeMeterFrames(input, devices, site.timezone, batch);
+        }
+        const json = parseJsonObject(input.payload);
+        if (!json.ok) return rejected(json.rejection);
+        return decodeNativeChannel(
+          parsed.channel,
+          json.value,
+          device,
+          { receivedAt: input.receivedAt, contentId: contentHash(input.topic, input.payload) },
+          batch,
+        );
+      },
+    };
   },
 };

@@ -1,62 +1,107 @@
-import type { Reading } from '../model/reading.ts';
-
-type MeterKind = 'water.total' | 'electricity.total';
-
+import type { Reading, ReadingBody } from '../model/reading.ts';
 import { type Normalized, reject } from '../model/rejection.ts';
-import { type MeterTotalUnit, meterReadingPayloadSchema } from '../schemas/native-payloads.ts';
+import { BATTERY_LOW_PERCENT, type JsonChannel, nativePayloadSchemas } from '../schemas/native-payloads.ts';
 import type { DeviceContext } from '../site/site-index.ts';
-import { trustedTimestamp } from './clock.ts';
+import type { DeviceKind } from '../site/site-schema.ts';
+import { type BodyOrRejection, DecodeBatch, meterPulses, meterRate, meterTotal } from './device-quirks.ts';
+import { describeIssues } from './json-payload.ts';
+import { contentHash } from './message-key.ts';
 
-const readingKindOf: Partial<Record<DeviceContext['kind'], MeterKind>> = {
-  'water-meter': 'water.total',
-  'electricity-meter': 'electricity.total',
+/**
+ * The native JSON channels (docs/protocol.md §Channels): payload schema → reading body. A channel
+ * only fits the device kinds that can say it: a fire event from a water meter is a site-file or
+ * wiring mistake and is rejected as `wrong-device-kind`, never guessed.
+ */
+const channelKinds: Record<JsonChannel, readonly DeviceKind[] | 'any'> = {
+  reading: ['water-meter', 'electricity-meter'],
+  flow: ['water-meter', 'electricity-meter'],
+  fire: ['fire-panel', 'smoke-detector'],
+  gas: ['gas-detector'],
+  leak: ['leak-sensor'],
+  tamper: 'any',
+  contact: ['door-contact', 'access-reader'],
+  lock: ['door-contact', 'access-reader'],
+  access: ['access-reader'],
+  status: 'any',
+  battery: 'any',
+  heartbeat: 'any',
 };
 
-/** Factor to the canonical unit: m³ for water, kWh for electricity. */
-const toCanonical: Record<MeterKind, Partial<Record<MeterTotalUnit, number>>> = {
-  'water.total': { L: 0.001, m3: 1 },
-  'electricity.total': { kWh: 1, Wh: 0.001 },
-};
+const ok = (body: ReadingBody): BodyOrRejection => ({ ok: true, body });
 
-/** Pulse factors are litres per pulse for water and kWh per pulse for electricity. */
-const pulseUnit: Record<MeterKind, MeterTotalUnit> = { 'water.total': 'L', 'electricity.total': 'kWh' };
+type Parsed<C extends JsonChannel> = (typeof nativePayloadSchemas)[C]['_output'];
 
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || '(payload)'}: ${i.message}`).join('; ');
+function toBody(channel: JsonChannel, p: Parsed<JsonChannel>, device: DeviceContext): BodyOrRejection {
+  switch (channel) {
+    case 'reading': {
+      const r = p as Parsed<'reading'>;
+      return r.pulses !== undefined ? meterPulses(device, r.pulses) : meterTotal(device, r.total ?? 0, r.unit);
+    }
+    case 'flow': {
+      const f = p as Parsed<'flow'>;
+      return meterRate(device, f.value, f.unit);
+    }
+    case 'fire': {
+      const f = p as Parsed<'fire'>;
+      return ok({ kind: 'fire', event: f.event, zone: f.zone ?? device.device.zone, point: f.point });
+    }
+    case 'gas':
+      return ok({ kind: 'gas', event: (p as Parsed<'gas'>).event });
+    case 'leak':
+      return ok({ kind: 'leak', wet: (p as Parsed<'leak'>).event === 'wet' });
+    case 'tamper':
+      return ok({ kind: 'tamper', active: (p as Parsed<'tamper'>).event === 'tamper' });
+    case 'contact':
+      return ok({ kind: 'contact', open: (p as Parsed<'contact'>).event === 'open' });
+    case 'lock':
+      return ok({ kind: 'lock', locked: (p as Parsed<'lock'>).event === 'locked' });
+    case 'access': {
+      const a = p as Parsed<'access'>;
+      return ok({ kind: 'access', event: a.event, door: a.door ?? device.device.id, card: a.card, reason: a.reason });
+    }
+    case 'status':
+      return ok({ kind: 'status', online: (p as Parsed<'status'>).state === 'online' });
+    case 'battery': {
+      const b = p as Parsed<'battery'>;
+      return ok({ kind: 'battery', percent: b.percent, low: b.low ?? (b.percent !== undefined && b.percent < BATTERY_LOW_PERCENT) });
+    }
+    case 'heartbeat':
+      return ok({ kind: 'heartbeat' });
+  }
+}
+
+/** One native JSON message (already parsed) of one channel → readings or rejections in `batch`. */
+export function decodeNativeChannel(
+  channel: JsonChannel,
+  json: unknown,
+  device: DeviceContext,
+  input: { readonly receivedAt: number; readonly contentId: string },
+  batch: DecodeBatch,
+): DecodeBatch {
+  const fits = channelKinds[channel];
+  if (fits !== 'any' && !fits.includes(device.kind))
+    return batch.reject(
+      reject('wrong-device-kind', `device "${device.device.id}" is a ${device.kind}; "${channel}" comes from ${fits.join(' or ')}`).rejection,
+    );
+  const parsed = nativePayloadSchemas[channel].safeParse(json);
+  if (!parsed.success) return batch.reject(reject('schema', describeIssues(parsed.error.issues)).rejection);
+  const payload = parsed.data;
+  const messageId = payload.ts === undefined && payload.seq === undefined ? undefined : `${channel}/${payload.ts ?? ''}/${payload.seq ?? ''}`;
+  return batch.add(device, [toBody(channel, payload, device)], {
+    deviceTs: payload.ts,
+    receivedAt: input.receivedAt,
+    // Without ts or seq the content hash stands in (message-key.ts): send ts or seq when a
+    // repeated identical message must count twice.
+    messageId: messageId ?? `${channel}/${input.contentId}`,
+    drill: payload.drill ?? false,
+  });
 }
 
 /** A native meter reading (already JSON-parsed) → a Reading in canonical units, or a Rejection. */
 export function normalizeNativeReading(json: unknown, device: DeviceContext, receivedAt: number): Normalized<Reading> {
-  const kind = readingKindOf[device.kind];
-  if (kind === undefined) return reject('wrong-device-kind', `device "${device.device.id}" is a ${device.kind}, not a meter`);
-  const parsed = meterReadingPayloadSchema.safeParse(json);
-  if (!parsed.success) return reject('schema', describeIssues(parsed.error.issues));
-  const payload = parsed.data;
-
-  let value: number;
-  if (payload.pulses !== undefined) {
-    const factor = device.device.pulseFactor;
-    if (factor === undefined) return reject('device-config', `device "${device.device.id}" sends pulses but has no pulseFactor in the site file`);
-    value = payload.pulses * factor * (toCanonical[kind][pulseUnit[kind]] ?? 1);
-  } else {
-    const unit = payload.unit ?? device.device.totalUnit ?? (kind === 'water.total' ? 'm3' : 'kWh');
-    const factor = toCanonical[kind][unit];
-    if (factor === undefined) return reject('schema', `unit: "${unit}" is not a unit of a ${device.kind}`);
-    value = (payload.total ?? 0) * factor;
-  }
-
-  return {
-    ok: true,
-    value: {
-      siteId: device.siteId,
-      deviceId: device.device.id,
-      kind,
-      value,
-      ts: trustedTimestamp(payload.ts, receivedAt),
-      deviceTs: payload.ts,
-      receivedAt,
-      drill: payload.drill ?? false,
-      idempotencyKey: `${device.siteId}/${device.device.id}/${payload.ts}/${payload.seq ?? ''}`,
-    },
-  };
+  const contentId = contentHash('reading', new TextEncoder().encode(JSON.stringify(json) ?? ''));
+  const batch = decodeNativeChannel('reading', json, device, { receivedAt, contentId }, new DecodeBatch());
+  const reading = batch.readings[0];
+  if (reading !== undefined) return { ok: true, value: reading };
+  return { ok: false, rejection: batch.rejections[0] ?? reject('internal-error', 'no reading and no rejection').rejection };
 }

@@ -11,6 +11,8 @@ export interface DeviceContext {
   readonly areaId: string | undefined;
   readonly buildingId: string | undefined;
   readonly gridId: string;
+  /** The site's IANA time zone (SPEC §1, default Asia/Shanghai), for rules in local hours (night flow). */
+  readonly timezone?: string | undefined;
 }
 
 export interface UnitContext {
@@ -22,6 +24,10 @@ export interface UnitContext {
   readonly occupancy: OccupancyStatus;
   readonly keyHeld: boolean;
   readonly gridId: string;
+  /** ISO date the current occupancy status took effect (托管: the custody start date). */
+  readonly occupancySince?: string | undefined;
+  /** 托管: meter readings taken when custody started; the allowance (水 5 m³, 电 20 kWh) counts from them. */
+  readonly startReadings?: { readonly waterM3?: number | undefined; readonly electricityKwh?: number | undefined } | undefined;
 }
 
 export interface SiteIndex {
@@ -43,15 +49,16 @@ export function indexSite(file: SiteFile): SiteIndex {
   const stewards = new Map(file.grids.map((g) => [g.id, g.steward]));
   const buildings = new Map(file.buildings.map((b) => [b.id, b]));
   const siteId = file.site.id;
+  const timezone = file.site.timezone;
 
   for (const b of file.buildings) {
     for (const device of b.devices) {
-      devices.set(device.id, { siteId, device, kind: device.kind, unit: undefined, areaId: undefined, buildingId: b.id, gridId: b.grid });
+      devices.set(device.id, { siteId, device, kind: device.kind, unit: undefined, areaId: undefined, buildingId: b.id, gridId: b.grid, timezone });
     }
   }
   for (const a of file.areas) {
     for (const device of a.devices) {
-      devices.set(device.id, { siteId, device, kind: device.kind, unit: undefined, areaId: a.id, buildingId: a.building, gridId: a.grid });
+      devices.set(device.id, { siteId, device, kind: device.kind, unit: undefined, areaId: a.id, buildingId: a.building, gridId: a.grid, timezone });
     }
   }
   for (const u of file.units) {
@@ -65,10 +72,12 @@ export function indexSite(file: SiteFile): SiteIndex {
       occupancy: u.occupancy.status,
       keyHeld: u.keyHeld,
       gridId,
+      occupancySince: 'since' in u.occupancy ? u.occupancy.since : undefined,
+      startReadings: 'startReadings' in u.occupancy ? u.occupancy.startReadings : undefined,
     };
     units.set(u.id, unit);
     for (const device of u.devices) {
-      devices.set(device.id, { siteId, device, kind: device.kind, unit, areaId: undefined, buildingId: u.building, gridId });
+      devices.set(device.id, { siteId, device, kind: device.kind, unit, areaId: undefined, buildingId: u.building, gridId, timezone });
     }
   }
 

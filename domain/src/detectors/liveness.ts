@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { Severity } from '../model/anomaly.ts';
+import { readingKinds } from '../model/reading.ts';
+import type { DeviceContext } from '../site/site-index.ts';
+import type { Detector } from './detector.ts';
+import { clear, raise } from './findings.ts';
+
+/**
+ * Is the device alive? Offline when its last will says so (status online: false), or when it has
+ * missed `missedHeartbeats` of its expected messages (SPEC §5: ×3 the interval; the site file's
+ * `heartbeatSeconds` per device). Every reading counts as a sign of life; any reading after an
+ * offline raise clears it, and the order closes with it (back online is the fix).
+ */
+export interface LivenessState {
+  /** Newest sign of life (ts); 0: none yet. */
+  seen: number;
+  /** When missing heartbeats make it offline; 0: the device has no expected interval. */
+  dueAt: number;
+  offline: boolean;
+}
+
+export const livenessConfigSchema = z.strictObject({
+  missedHeartbeats: z.number().positive().default(3),
+  /** For devices without `heartbeatSeconds` in the site file; 0 = only their last will tells. */
+  defaultHeartbeatSeconds: z.number().nonnegative().default(0),
+});
+export type LivenessConfig = z.infer<typeof livenessConfigSchema>;
+
+export function livenessRule(spec: { id: string; severity: Severity; watches: (device: DeviceContext) => boolean }): Detector<LivenessConfig, LivenessState> {
+  const goOffline = (state: LivenessState, device: DeviceContext, evidence: Record<string, string | number>) => {
+    state.offline = true;
+    state.dueAt = 0;
+    return [raise(spec.id, device.device.id, spec.severity, { deviceKind: device.kind, lastSeenTs: state.seen, ...evidence })];
+  };
+  return {
+    id: spec.id,
+    version: 1,
+    rules: [spec.id],
+    appliesTo: readingKinds,
+    configSchema: livenessConfigSchema,
+    stateKey: (_reading, device) => (spec.watches(device) ? device.device.id : undefined),
+    initialState: () => ({ seen: 0, dueAt: 0, offline: false }),
+
+    onReading(state, reading, { config, device }) {
+      if (!spec.watches(device) || reading.ts < state.seen) return []; // late news is old news
+      const heartbeatMs = (device.device.heartbeatSeconds ?? config.defaultHeartbeatSeconds) * 1000;
+      if (reading.kind === 'status' && !reading.online) {
+        state.seen = reading.ts;
+        return state.offline ? [] : goOffline(state, device, { reason: 'last-will' });
+      }
+      state.seen = reading.ts;
+      state.dueAt = heartbeatMs > 0 ? reading.ts + heartbeatMs * config.missedHeartbeats : 0;
+      if (!state.offline) return [];
+      state.offline = false;
+      return [clear(spec.id, device.device.id, true)];
+    },
+
+    wakeAt: (state) => (state.dueAt !== 0 && !state.offline ? state.dueAt : undefined),
+    onTick(state, { config, device, now }) {
+      if (state.offline || state.dueAt === 0 || now < state.dueAt) return [];
+      return goOffline(state, device, {
+        reason: 'missed-heartbeats',
+        heartbeatSeconds: device.device.heartbeatSeconds ?? config.defaultHeartbeatSeconds,
+        silentSeconds: Math.round((now - state.seen) / 1000),
+      });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Local wall-clock arithmetic for rules that speak in local hours (night flow: 02:00–04:00 in the
+ * site's time zone, SPEC §1 "Time zone per site"). Pure: Intl.DateTimeFormat with a given instant,
+ * never the clock. Formatters are cached per zone (constructing one costs far more than using it).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalDate {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+/** The local calendar date and hour of an instant in `timeZone`. */
+export function localParts(ts: number, timeZone: string): LocalDate & { readonly hour: number; readonly minute: number; readonly second: number } {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(ts)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return {
+    year: parts['year'] ?? 1970,
+    month: parts['month'] ?? 1,
+    day: parts['day'] ?? 1,
+    hour: parts['hour'] ?? 0,
+    minute: parts['minute'] ?? 0,
+    second: parts['second'] ?? 0,
+  };
+}
+
+/** How far local wall time is ahead of UTC at `ts` (ms; +8 h in Asia/Shanghai). */
+function offsetAt(ts: number, timeZone: string): number {
+  const p = localParts(ts, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ts / 1000) * 1000;
+}
+
+/** The instant of local `hour`:00 on a local date (`day` may overflow: the 32nd is the 1st of the next month). */
+export function zonedTime(date: LocalDate, hour: number, timeZone: string): number {
+  const wall = Date.UTC(date.year, date.month - 1, date.day, hour);
+  const guess = wall - offsetAt(wall, timeZone);
+  // A second pass settles the offset when the guess fell on the other side of a DST change.
+  return wall - offsetAt(guess, timeZone);
+}
+
+/** The start of the local day named by an ISO date ("2026-11-01") in `timeZone`. */
+export function zonedDayStart(isoDate: string, timeZone: string): number {
+  const [year = 1970, month = 1, day = 1] = isoDate.split('-').map(Number);
+  return zonedTime({ year, month, day }, 0, timeZone);
+}
+
+const shiftDate = (date: LocalDate, days: number): LocalDate => {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+};
+
+/**
+ * The daily window [startHour, endHour) local that contains `ts`, or else the next one. A window
+ * with startHour ≥ endHour crosses midnight (23 → 5 runs from 23:00 to 05:00 the next day).
+ * `night` names the window by the local date it starts on.
+ */
+export function dailyWindow(ts: number, startHour: number, endHour: number, timeZone: string): { start: number; end: number; night: string } {
+  const today = localParts(ts, timeZone);
+  const crosses = startHour >= endHour ? 1 : 0;
+  for (const k of [-1, 0, 1]) {
+    const date = shiftDate(today, k);
+    const start = zonedTime(date, startHour, timeZone);
+    const end = zonedTime(shiftDate(date, crosses), endHour, timeZone);
+    if (end > ts) return { start, end, night: `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}` };
+  }
+  /* v8 ignore next: the window of tomorrow always ends after ts */
+  throw new Error('no daily window found');
+}

@@ -103,7 +103,7 @@ export function createHandoverService(deps: HandoverDeps) {
         );
         const row = rows[0];
         if (row === undefined) throw new Error('insert returned no row');
-        await audit(tx, { actor: actor.displayName, action: 'handover.create', subjectType: 'handover', subjectId: row.id });
+        await audit(tx, { actor: actor.displayName, action: 'handover.create', subjectType: 'handover', subjectId: row.id, detail: { siteId } });
         return toNote(row);
       });
       deps.onNote(note);
@@ -120,7 +120,7 @@ export function createHandoverService(deps: HandoverDeps) {
         );
         const row = rows[0];
         if (row === undefined) throw new ServiceError('NOT_FOUND', `no handover note ${id} waiting to be taken over`);
-        await audit(tx, { actor: actor.displayName, action: 'handover.take-over', subjectType: 'handover', subjectId: id });
+        await audit(tx, { actor: actor.displayName, action: 'handover.take-over', subjectType: 'handover', subjectId: id, detail: { siteId } });
         return toNote(row);
       });
       deps.onNote(note);

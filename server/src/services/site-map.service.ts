@@ -218,6 +218,7 @@ export function createSiteMapService(deps: SiteMapDeps) {
           subjectType: 'unit',
           subjectId: `${siteId}/${unitId}`,
           detail: {
+            siteId,
             from: before.occupancy,
             status: update.status,
             since: update.since ?? null,

@@ -26,6 +26,8 @@ class Board {
   error = $state<string | undefined>(undefined);
   loaded = $state(false);
   #started = false;
+  #pending: (() => void)[] = [];
+  #scheduled = false;
 
   readonly anomalyList = $derived(
     [...this.anomalies.values()]
@@ -92,11 +94,11 @@ class Board {
     });
     socket.on('anomaly:upserted', (raw) => {
       const parsed = anomalyDtoSchema.safeParse(raw);
-      if (parsed.success) this.#upsert(this.anomalies, parsed.data);
+      if (parsed.success) this.#queue(() => this.#upsert(this.anomalies, parsed.data));
     });
     socket.on('workOrder:upserted', (raw) => {
       const parsed = workOrderDtoSchema.safeParse(raw);
-      if (parsed.success) this.#upsert(this.workOrders, parsed.data);
+      if (parsed.success) this.#queue(() => this.#upsert(this.workOrders, parsed.data));
     });
     if (socket.connected) {
       connection.online();
@@ -123,6 +125,26 @@ class Board {
       const code = (error as { code?: string }).code;
       return { ok: false, code: (code ?? 'INTERNAL') as 'INTERNAL', message: (error as Error).message };
     }
+  }
+
+  /**
+   * Deltas are applied in batches, once per frame: a burst of thousands (a gateway storm, a
+   * reconnect) then sorts and renders the lists once per frame instead of once per message.
+   * A hidden tab gets no frames, so a timer stands in.
+   */
+  #queue(apply: () => void): void {
+    this.#pending.push(apply);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    const flush = () => {
+      if (!this.#scheduled) return;
+      this.#scheduled = false;
+      const batch = this.#pending;
+      this.#pending = [];
+      for (const change of batch) change();
+    };
+    requestAnimationFrame(flush);
+    setTimeout(flush, 250);
   }
 
   #upsert<T extends { id: string; version: number }>(map: Map<string, T>, item: T): void {

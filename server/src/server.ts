@@ -8,6 +8,7 @@ import { createConsoleLive } from './realtime/console-live.ts';
 import { attachRealtime, createBroadcast, type RealtimeServer } from './realtime/gateway.ts';
 import { syncSite } from './repositories/site.repository.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
+import { createDrillService } from './services/drill.service.ts';
 import { createHandoverService } from './services/handover.service.ts';
 import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
 import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
@@ -65,6 +66,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteMap: createSiteMapService({ db, site: deps.site, telemetry: telemetryReader, now, onUnitChanged: (unit) => live.emit('unit:updated', unit) }),
     telemetry: createTelemetryService(telemetryReader, deps.site),
     handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
+    drill: createDrillService({ db, site: deps.site, mqtt: { ...config.mqtt, url: deps.mqttUrl }, telemetry: telemetryReader, now }),
     now,
   };
   const app = await buildApp({

@@ -127,6 +127,8 @@ try {
   await page.waitForSelector(`[data-testid="work-order-list"][data-count="${ITEMS}"]`, { timeout: 120_000 });
   await page.waitForSelector(`[data-testid="alarm-list"][data-count="${ITEMS}"]`, { timeout: 120_000 });
   const wallLiveMs = Date.now() - t0;
+  mkdirSync(`${root}test-results/screenshots`, { recursive: true });
+  await page.screenshot({ path: `${root}test-results/screenshots/bench-wall.png` });
   const workOrderScroll = await scrollFrames(page, '[data-testid="work-order-list"]', 180, 600);
   const alarmScroll = await scrollFrames(page, '[data-testid="alarm-list"]', 180, 600);
   const renderedRows = Number(await page.evaluate(`document.querySelectorAll('[data-testid="work-order-row"]').length`));
@@ -135,6 +137,8 @@ try {
   await page.click('nav a[href="/map"]');
   await page.waitForFunction(`document.querySelectorAll('[data-testid="unit-cell"]').length === ${site.units.length}`, undefined, { timeout: 60_000 });
   const mapRenderMs = Date.now() - t1;
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: `${root}test-results/screenshots/bench-map.png` });
   const mapScroll = await scrollFrames(page, 'window', 120, 300);
 
   const result = {

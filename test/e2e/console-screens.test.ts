@@ -166,19 +166,35 @@ describe.skipIf(!chromiumPresent)('console screens in Chromium', () => {
     await screenshot(operator, 'admin');
   });
 
+  it('runs a drill from the admin screen, labelled 演练 on the wall', async () => {
+    const admin = await openConsole(browser, stack.server.url, 'admin', 'test-password', '/admin');
+    await admin.locator('select[name="scenario"]').selectOption('vacant-unit-water');
+    await admin.click('[data-testid="start-drill"]');
+    await expect(admin.locator('[data-testid="drill-panel"] [role="status"]').innerText()).resolves.toContain('1-1-101');
+    await operator.goto(stack.server.url);
+    const row = operator.locator('[data-testid="anomaly-row"][data-unit="1-1-101"][data-drill="true"]');
+    await row.waitFor({ timeout: 8000 });
+    await expect(row.innerText()).resolves.toContain('演练');
+    await admin.close();
+  });
+
   it('opens a work order with its SOP checklist and timeline', async () => {
     await operator.goto(stack.server.url);
     const now = Date.now();
-    await publishWater('wm-1-1-101', [
-      [now - 60_000, 3.2],
-      [now, 3.23],
+    // 托管 unit 2-1-101: water running there opens a work order too.
+    await publishWater('wm-2-1-101', [
+      [now - 60_000, 100],
+      [now, 105],
     ]);
-    const link = operator.locator('[data-testid="work-order-row"][data-unit="1-1-101"] a').first();
-    await link.waitFor({ timeout: 5000 });
+    const row = operator.locator('[data-testid="work-order-row"][data-unit="2-1-101"]').first();
+    await row.waitFor({ timeout: 5000 });
+    const title = (await row.locator('.title').innerText()).replace(/^WO-\d+\s*/, '').trim();
+    const link = row.locator('a').first();
     await link.click();
     const view = operator.locator('[data-testid="work-order-view"]');
     await view.waitFor();
-    await expect(view.innerText()).resolves.toContain('空置房水表走动');
+    await expect(view.innerText()).resolves.toContain(title);
+    expect(await view.locator('ol li').count()).toBeGreaterThan(0);
     expect(await seriousA11yViolations(operator)).toEqual([]);
     await screenshot(operator, 'work-order');
   });

@@ -10,6 +10,7 @@ import { ServiceError } from '../services/errors.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
 import type { ConsoleParts } from './console-parts.ts';
 import { parseCookies } from './cookies.ts';
+import { drillRoutes } from './drill.routes.ts';
 import { toErrorBody } from './errors.ts';
 import { handoverRoutes } from './handover.routes.ts';
 import { siteRoutes } from './site.routes.ts';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(siteRoutes(deps));
   await app.register(telemetryRoutes(deps));
   await app.register(handoverRoutes(deps));
+  await app.register(drillRoutes(deps));
   app.all('/api/*', async () => {
     throw new ServiceError('NOT_FOUND', 'no such API route');
   });

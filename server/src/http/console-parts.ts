@@ -2,6 +2,7 @@ import type { UserDto } from '@dutyroom/domain';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { type AuthService, SESSION_COOKIE } from '../services/auth.service.ts';
+import type { DrillService } from '../services/drill.service.ts';
 import { ServiceError } from '../services/errors.ts';
 import type { HandoverService } from '../services/handover.service.ts';
 import type { SiteMapService } from '../services/site-map.service.ts';
@@ -13,6 +14,7 @@ export interface ConsoleParts {
   readonly siteMap: SiteMapService;
   readonly telemetry: TelemetryService;
   readonly handover: HandoverService;
+  readonly drill: DrillService;
   readonly now: () => number;
 }
 

@@ -1,7 +1,9 @@
 import {
   boardSnapshotSchema,
   consumptionSeriesSchema,
+  type DrillScenario,
   deadLetterDtoSchema,
+  drillStartedSchema,
   type ErrorCode,
   handoverNoteSchema,
   nightFlowDtoSchema,
@@ -66,5 +68,6 @@ export const api = {
   handovers: () => request(z.object({ items: z.array(handoverNoteSchema) }), '/api/v1/shift/handovers'),
   writeHandover: (body: string) => request(handoverNoteSchema, '/api/v1/shift/handovers', post({ body })),
   takeOver: (id: string) => request(handoverNoteSchema, `/api/v1/shift/handovers/${encodeURIComponent(id)}/take-over`, post({})),
+  startDrill: (scenario: DrillScenario) => request(drillStartedSchema, '/api/v1/drills', post({ scenario })),
   deadLetters: () => request(z.object({ items: z.array(deadLetterDtoSchema), counts: z.record(z.string(), z.number()) }), '/api/v1/dead-letters'),
 };

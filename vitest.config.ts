@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** Three tiers: unit (colocated, pure), integration (real broker, databases, InfluxDB), e2e (Chromium). */
+/** Tiers: unit (colocated, pure), integration (real broker, databases, InfluxDB), fuzz (generated input at the real ingest), e2e (Chromium). */
 export default defineConfig({
   test: {
     projects: [
@@ -17,6 +17,15 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // 100,000 generated payloads through the real pipeline on PGlite (≈ a minute on 2 cores).
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
         },
       },
       {

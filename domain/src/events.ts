@@ -1,6 +1,7 @@
 import type { AnomalyDto, ErrorCode, WorkOrderDto } from './schemas/dto.ts';
 import type { HandoverNote } from './schemas/handover-dto.ts';
 import type { SiteMapUnit } from './schemas/site-dto.ts';
+import type { EscalationEvent, ReturnVisitDto } from './schemas/work-order-dto.ts';
 
 /** THE socket.io event names and payloads, typed for both ends. */
 
@@ -8,7 +9,12 @@ export type AckResult = { ok: true } | { ok: false; code: ErrorCode; message: st
 
 export interface ServerToClientEvents {
   'anomaly:upserted': (anomaly: AnomalyDto) => void;
+  /** Every committed change of an order (transition, assignment, checklist, clock, reminder). */
   'workOrder:upserted': (workOrder: WorkOrderDto) => void;
+  /** A warning before a breach (level 0) or an escalation on a breach, after commit. */
+  'workOrder:escalated': (event: EscalationEvent) => void;
+  /** A return visit was scheduled, rescheduled (heavy rain) or done. */
+  'returnVisit:upserted': (visit: ReturnVisitDto) => void;
 }
 
 export interface ClientToServerEvents {

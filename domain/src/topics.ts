@@ -204,6 +204,16 @@ export const ttsTopics = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
+// esp-rfid door controllers: `<TOPIC>/send` where TOPIC is set per controller in its web UI, e.g.
+// `/rfid` (esprfid/esp-rfid README-ADDON.md, "Messages sent by ESP-RFID").
+
+export const esprfidTopics = {
+  send: (controllerTopic: string) => `${controllerTopic}/send`,
+  /** The controller's TOPIC of a `<TOPIC>/send` topic. */
+  controllerOf: (topic: string): string | undefined => (topic.endsWith('/send') ? topic.slice(0, -'/send'.length) : undefined),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
 // EMQX Neuron: default upload topic `/neuron/<north app node name>` (emqx/neuron-docs
 // configuration/north-apps/mqtt/api.md). Note the leading slash.
 

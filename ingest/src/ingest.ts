@@ -1,15 +1,26 @@
-import { type Config, checkDetectorRegistry, detectors, indexSite, type SiteFile } from '@dutyroom/domain';
+import type { AnyDetector, HoldDownPolicy, StormPolicy } from '@dutyroom/domain';
+import {
+  type Config,
+  checkDetectorRegistry,
+  createMessageDecoder,
+  indexSite,
+  detectors as registry,
+  type SiteFile,
+  subscriptionFilters,
+} from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
 import { createAnomalyPublisher } from './adapters/anomaly-publisher.ts';
-import { createAnomalyStore } from './adapters/anomaly-store.pg.ts';
+import { type AnomalyChange, createAnomalyStore } from './adapters/anomaly-store.pg.ts';
 import { createDeadLetterSink } from './adapters/dead-letters.pg.ts';
 import { startMqttSource } from './adapters/mqtt-source.ts';
+import { createStateStore } from './adapters/state-store.pg.ts';
 import { createInfluxTelemetrySink } from './adapters/telemetry-sink.influx.ts';
 import { createPgTelemetrySink } from './adapters/telemetry-sink.pg.ts';
 import type { TelemetrySink } from './adapters/telemetry-sink.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
-import { createPipeline } from './pipeline.ts';
+import { createPipeline, type Pipeline } from './pipeline.ts';
+import { createConfigResolver } from './rule-config.ts';
 
 export interface IngestDeps {
   readonly config: Config;
@@ -18,12 +29,22 @@ export interface IngestDeps {
   readonly site: SiteFile;
   readonly log: Logger;
   readonly metrics?: IngestMetrics;
+  /** Defaults: the registry of domain/src/detectors. Tests add their own. */
+  readonly detectors?: readonly AnyDetector[];
+  readonly holdDown?: HoldDownPolicy;
+  readonly storm?: StormPolicy;
+  /** The clock of timers (tests set it); readings bring their own time. */
+  readonly now?: () => number;
+  /** How often detector timers run, and how often changed states are snapshotted. */
+  readonly tickEveryMs?: number;
+  readonly snapshotEveryMs?: number;
 }
 
 export interface RunningIngest {
   readonly metrics: IngestMetrics;
   readonly client: MqttClient;
   readonly telemetry: TelemetrySink;
+  readonly pipeline: Pipeline;
   stop(): Promise<void>;
 }
 
@@ -31,43 +52,73 @@ export interface RunningIngest {
 export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
   const { config, db } = deps;
   const log = deps.log.child({ module: 'ingest' });
+  const detectors = deps.detectors ?? registry;
   checkDetectorRegistry(detectors);
   const metrics = deps.metrics ?? createIngestMetrics();
+  const now = deps.now ?? Date.now;
+  // The normalizers read the site file's `sources` (topic bases, ecosystem settings).
+  const site = { ...indexSite(deps.site), sources: deps.site.sources };
   const influx = config.influx.url;
   const telemetry =
     influx === undefined
-      ? createPgTelemetrySink(db)
+      ? createPgTelemetrySink(db, log.child({ module: 'ingest.telemetry' }), { onRetry: () => metrics.storeRetries.inc({ what: 'telemetry' }) })
       : createInfluxTelemetrySink({ ...config.influx, url: influx }, log.child({ module: 'ingest.influx' }), {
           onDropped: (n) => metrics.telemetryDropped.inc(n),
         });
 
-  let publish: ((change: Parameters<ReturnType<typeof createAnomalyPublisher>>[0]) => void) | undefined;
+  let publish: ((change: AnomalyChange) => void) | undefined;
+  const states = createStateStore(db);
   const pipeline = createPipeline({
-    site: indexSite(deps.site),
+    site,
+    decode: createMessageDecoder(site),
     detectors,
-    detectorConfig: {},
-    anomalies: createAnomalyStore(db),
+    configFor: createConfigResolver(deps.site, detectors),
+    anomalies: createAnomalyStore(db, states),
+    states,
     telemetry,
-    deadLetters: createDeadLetterSink(db),
+    deadLetters: createDeadLetterSink(db, log.child({ module: 'ingest.dead-letters' }), { onRetry: () => metrics.storeRetries.inc({ what: 'dead-letter' }) }),
     onAnomalyChange: (change) => publish?.(change),
     metrics,
     log: log.child({ module: 'ingest.pipeline' }),
-    config,
+    maxPayloadBytes: config.maxPayloadBytes,
+    ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
+    ...(deps.storm ? { storm: deps.storm } : {}),
   });
+  await pipeline.start();
+
   const client = await startMqttSource(
     pipeline,
-    { mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: config.ingest.clientId, siteId: deps.site.site.id },
+    { mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: config.ingest.clientId, filters: subscriptionFilters(site) },
     log,
   );
   publish = createAnomalyPublisher(client, log);
-  log.info({ telemetry: influx ? 'influxdb' : 'embedded', site: deps.site.site.id }, 'ingest running');
+
+  let ticking: Promise<void> | undefined;
+  const tickTimer = setInterval(() => {
+    ticking ??= pipeline
+      .tick(now())
+      .catch((error: unknown) => log.error({ err: error }, 'tick failed'))
+      .finally(() => {
+        ticking = undefined;
+      });
+  }, deps.tickEveryMs ?? 1000);
+  const snapshotTimer = setInterval(() => void pipeline.snapshot(), deps.snapshotEveryMs ?? 5000);
+  tickTimer.unref();
+  snapshotTimer.unref();
+  log.info({ telemetry: influx ? 'influxdb' : 'embedded', site: site.siteId, detectors: detectors.map((d) => d.id) }, 'ingest running');
 
   return {
     metrics,
     client,
     telemetry,
+    pipeline,
     async stop() {
+      clearInterval(tickTimer);
+      clearInterval(snapshotTimer);
+      await ticking;
       await client.endAsync();
+      await pipeline.drain();
+      await pipeline.snapshot();
       await telemetry.close();
     },
   };

@@ -1,140 +1,283 @@
-import {
-  type AnyDetector,
-  type Config,
-  type DetectorEvent,
-  type Normalized,
-  normalizeNativeReading,
-  parseTopic,
-  type Reading,
-  type Rejection,
-  reject,
-  type SiteIndex,
+import type {
+  AnyDetector,
+  DecodeInput,
+  DecodeResult,
+  DetectorEvent,
+  DeviceContext,
+  HoldDownPolicy,
+  Reading,
+  ReadingKind,
+  SiteIndex,
+  StormPolicy,
 } from '@dutyroom/domain';
 import type { Logger } from '@dutyroom/platform';
 import type { AnomalyChange, AnomalyStore } from './adapters/anomaly-store.pg.ts';
 import type { DeadLetterSink } from './adapters/dead-letters.pg.ts';
+import type { StateStore } from './adapters/state-store.pg.ts';
 import type { TelemetrySink } from './adapters/telemetry-sink.ts';
+import { AnomalyFlow } from './anomaly-flow.ts';
+import { DetectorStates, DRILL_SUFFIX, type StateEntry } from './detector-states.ts';
 import type { IngestMetrics } from './metrics.ts';
+import { clockRule, impossibleValue, RecentKeys } from './reading-guard.ts';
+import type { ConfigResolver } from './rule-config.ts';
 
 export interface PipelineDeps {
   readonly site: SiteIndex;
+  /** `createMessageDecoder(site)`: topic → ecosystem → readings and rejections. */
+  readonly decode: (input: DecodeInput) => DecodeResult;
   readonly detectors: readonly AnyDetector[];
-  readonly detectorConfig: Readonly<Record<string, unknown>>;
+  readonly configFor: ConfigResolver;
   readonly anomalies: AnomalyStore;
+  readonly states: StateStore;
   readonly telemetry: TelemetrySink;
   readonly deadLetters: DeadLetterSink;
   /** Told after the anomaly is committed (persist, then publish). */
   readonly onAnomalyChange: (change: AnomalyChange) => void;
   readonly metrics: IngestMetrics;
   readonly log: Logger;
-  readonly config: Pick<Config, 'maxPayloadBytes'>;
-  /** Waits between attempts to store while the database is unreachable. */
+  readonly maxPayloadBytes: number;
+  readonly holdDown?: HoldDownPolicy;
+  readonly storm?: StormPolicy;
+  /** Idempotency keys remembered in memory (two generations of this many). */
+  readonly recentKeys?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Pipeline {
-  /** Resolves once the message is persisted (reading, anomaly or dead letter): then it may be acked. */
-  onMessage(topic: string, payload: Buffer, receivedAt: number): Promise<void>;
+  /** Restores detector states, gateway outages and held-down clears saved before a restart. */
+  start(): Promise<{ restored: number; discarded: number }>;
+  /** Resolves once the message is persisted (readings, anomalies, dead letters): then it may be acked. */
+  onMessage(topic: string, payload: Uint8Array, receivedAt: number): Promise<void>;
+  /** Runs detector timers and held-down clears due at `now`; resolves once their changes are committed. */
+  tick(now: number): Promise<void>;
+  /** Saves detector states changed since the last snapshot. */
+  snapshot(): Promise<number>;
+  /** Resolves once everything received so far is persisted. */
+  drain(): Promise<void>;
+  readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number };
 }
 
+type Outcome = 'accepted' | 'partial' | 'rejected' | 'duplicate' | 'ignored';
+
 /**
- * The ingest walk: topic → device → JSON → schema → reading → telemetry → detectors → anomalies.
- * Bad input becomes a counted dead letter. A failure to store is retried until it succeeds:
- * the message stays unacknowledged meanwhile, so the broker holds the rest, and detectors see
- * each reading once, whatever the number of attempts.
+ * The ingest walk: size → decode (normalizer registry) → per reading: guard, de-duplicate,
+ * telemetry, detectors → anomalies (one queue, one transaction per reading with findings).
+ * Bad input becomes a counted dead letter with the raw bytes. docs/ingest.md tells the rules.
  */
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const { site, metrics, log } = deps;
-  const configs = new Map(deps.detectors.map((d) => [d.id, d.configSchema.parse(deps.detectorConfig[d.id] ?? {})]));
-  /** Per device, per detector: plain-data state (≤ a few hundred bytes each). */
-  const states = new Map<string, Map<string, unknown>>();
+  const { site, metrics, log, detectors } = deps;
+  const states = new DetectorStates(detectors);
+  const recent = new RecentKeys(deps.recentKeys ?? 100_000);
+  const flow = new AnomalyFlow({
+    site,
+    store: deps.anomalies,
+    onAnomalyChange: deps.onAnomalyChange,
+    metrics,
+    log,
+    ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
+    ...(deps.storm ? { storm: deps.storm } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
+  /** Detectors by the reading kinds they apply to: the hot path never scans the registry. */
+  const byKind = new Map<ReadingKind, number[]>();
+  detectors.forEach((d, i) => {
+    for (const kind of d.appliesTo) byKind.set(kind, [...(byKind.get(kind) ?? []), i]);
+  });
+  let backlog = 0;
 
-  const decode = (topic: string, payload: Buffer, receivedAt: number): Normalized<Reading> => {
-    if (payload.length > deps.config.maxPayloadBytes) return reject('oversize', `${payload.length} bytes; the limit is ${deps.config.maxPayloadBytes}`);
-    const parsed = parseTopic(topic);
-    if (parsed?.kind !== 'device') return reject('unknown-topic', 'not a device topic of the native scheme');
-    if (parsed.siteId !== site.siteId) return reject('unknown-device', `site "${parsed.siteId}" is not served by this ingest`);
-    const device = site.device(parsed.deviceId);
-    if (device === undefined) return reject('unknown-device', `device "${parsed.deviceId}" is not in the site file`);
-    let json: unknown;
+  const deadLetter = (topic: string, payload: Uint8Array, reason: string, detail: string, receivedAt: number) => {
+    metrics.rejections.inc({ reason });
+    if (log.isLevelEnabled('debug')) log.debug({ topic, reason, detail }, 'rejected');
+    return deps.deadLetters.put({ topic, payload, reason, detail, receivedAt });
+  };
+
+  const detectorFailed = (detector: AnyDetector, error: unknown, deviceId: string) => {
+    // One broken rule must not silence the others.
+    metrics.detectorErrors.inc({ detector: detector.id });
+    log.error({ err: error, detectorId: detector.id, deviceId }, 'detector threw');
+  };
+
+  /** Runs the detectors of the reading's kind; returns their findings and the states that produced them. */
+  const runDetectors = (reading: Reading, device: DeviceContext): { events: DetectorEvent[]; touched: StateEntry[] } | undefined => {
+    const indexes = byKind.get(reading.kind);
+    if (indexes === undefined) return undefined;
+    let found: { events: DetectorEvent[]; touched: StateEntry[] } | undefined;
+    for (const i of indexes) {
+      const detector = detectors[i] as AnyDetector;
+      try {
+        const base = detector.stateKey ? detector.stateKey(reading, device) : reading.deviceId;
+        if (base === undefined) continue;
+        const entry = states.entry(i, reading.drill ? base + DRILL_SUFFIX : base, device, reading.drill);
+        entry.device = device;
+        const events = detector.onReading(entry.state, reading, { config: deps.configFor(detector, device), device, now: reading.ts });
+        states.touched(entry);
+        if (events.length > 0) {
+          found ??= { events: [], touched: [] };
+          found.events.push(...events);
+          found.touched.push(entry);
+        }
+      } catch (error) {
+        detectorFailed(detector, error, reading.deviceId);
+      }
+    }
+    return found;
+  };
+
+  const applyFindings = (
+    reading: Pick<Reading, 'siteId' | 'ts' | 'drill'>,
+    key: string | undefined,
+    device: DeviceContext,
+    events: DetectorEvent[],
+    touched: StateEntry[],
+  ) => {
+    for (const entry of touched) states.clean(entry);
+    return flow.apply({
+      siteId: reading.siteId,
+      idempotencyKey: key,
+      readingTs: reading.ts,
+      drill: reading.drill,
+      device,
+      events,
+      states: touched.map((e) => states.snapshotOf(e)),
+    });
+  };
+
+  const handle = (topic: string, payload: Uint8Array, receivedAt: number, writes: Promise<void>[]): Outcome => {
+    if (payload.length > deps.maxPayloadBytes) {
+      // Kept, but only its first maxPayloadBytes: the dead-letter table is no place for a flood.
+      const kept = payload.subarray(0, deps.maxPayloadBytes);
+      writes.push(
+        deadLetter(topic, kept, 'oversize', `${payload.length} bytes; the limit is ${deps.maxPayloadBytes}; the first ${kept.length} are kept`, receivedAt),
+      );
+      return 'rejected';
+    }
+    let decoded: DecodeResult;
     try {
-      json = JSON.parse(payload.toString('utf8'));
+      decoded = deps.decode({ topic, payload, receivedAt });
     } catch (error) {
-      return reject('malformed-json', (error as Error).message);
+      // A normalizer must not throw; if one does, the message is kept, not lost.
+      log.error({ err: error, topic }, 'normalizer threw');
+      decoded = { readings: [], rejections: [{ reason: 'internal-error', detail: `normalizer threw: ${(error as Error).message}` }] };
     }
-    return normalizeNativeReading(json, device, receivedAt);
-  };
-
-  const runDetectors = (reading: Reading): DetectorEvent[] => {
-    const device = site.device(reading.deviceId);
-    if (device === undefined) return [];
-    let deviceStates = states.get(reading.deviceId);
-    if (deviceStates === undefined) {
-      deviceStates = new Map();
-      states.set(reading.deviceId, deviceStates);
-    }
-    const events: DetectorEvent[] = [];
-    for (const detector of deps.detectors) {
-      if (!detector.appliesTo.includes(reading.kind)) continue;
-      let state = deviceStates.get(detector.id);
-      if (state === undefined) {
-        state = detector.initialState(device);
-        deviceStates.set(detector.id, state);
+    let rejected = decoded.rejections.length;
+    for (const r of decoded.rejections) writes.push(deadLetter(topic, payload, r.reason, r.detail, receivedAt));
+    let accepted = 0;
+    const duplicates: string[] = [];
+    for (const reading of decoded.readings) {
+      const impossible = impossibleValue(reading);
+      if (impossible !== undefined) {
+        rejected++;
+        writes.push(deadLetter(topic, payload, 'impossible-value', `${reading.deviceId}: ${impossible}`, receivedAt));
+        continue;
       }
-      try {
-        events.push(...detector.onReading(state, reading, { config: configs.get(detector.id), device, now: reading.ts }));
-      } catch (error) {
-        // One broken rule must not silence the others.
-        metrics.detectorErrors.inc({ detector: detector.id });
-        log.error({ err: error, detectorId: detector.id, deviceId: reading.deviceId }, 'detector threw');
+      if (recent.seen(reading.idempotencyKey)) {
+        duplicates.push(reading.idempotencyKey);
+        continue;
       }
-    }
-    return events;
-  };
-
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const persistently = async <T>(what: string, store: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await store();
-      } catch (error) {
-        metrics.storeRetries.inc({ what });
-        log.error({ err: error, what, attempt }, 'store failed; retrying before the message is acknowledged');
-        await sleep(Math.min(5000, 100 * 2 ** attempt));
+      const clock = clockRule(reading);
+      if (clock !== undefined) metrics.handled.inc({ rule: clock });
+      const device = site.device(reading.deviceId);
+      if (device === undefined) {
+        rejected++;
+        writes.push(deadLetter(topic, payload, 'unknown-device', `device "${reading.deviceId}" is not in the site file`, receivedAt));
+        continue;
       }
+      accepted++;
+      metrics.readings.inc({ kind: reading.kind });
+      writes.push(deps.telemetry.write(reading));
+      const found = runDetectors(reading, device);
+      if (found !== undefined) writes.push(applyFindings(reading, reading.idempotencyKey, device, found.events, found.touched));
     }
-  };
-
-  const deadLetter = async (topic: string, payload: Buffer, rejection: Rejection, receivedAt: number) => {
-    metrics.rejections.inc({ reason: rejection.reason });
-    metrics.messages.inc({ outcome: 'rejected' });
-    if (log.isLevelEnabled('debug')) log.debug({ topic, reason: rejection.reason, detail: rejection.detail }, 'message rejected');
-    await persistently('dead-letter', () => deps.deadLetters.put(topic, payload, rejection, receivedAt));
+    if (duplicates.length > 0) {
+      // QoS 1 redelivery or a replay: already handled, so no detector sees it again. Kept for the record.
+      writes.push(deadLetter(topic, payload, 'duplicate', `already handled: ${duplicates.join(', ')}`, receivedAt));
+    }
+    if (accepted > 0) return rejected > 0 ? 'partial' : 'accepted';
+    if (rejected > 0) return 'rejected';
+    return duplicates.length > 0 ? 'duplicate' : 'ignored';
   };
 
   return {
+    async start() {
+      const result = states.restore(await deps.states.load(site.siteId), (id) => site.device(id));
+      await flow.restore();
+      metrics.detectorStates.set(states.size);
+      if (result.discarded > 0) log.warn(result, 'detector states of another version or of removed devices discarded');
+      log.info({ ...result, timers: states.timers.size }, 'detector states restored');
+      return result;
+    },
+
     async onMessage(topic, payload, receivedAt) {
       const end = metrics.handleSeconds.startTimer();
-      const decoded = decode(topic, payload, receivedAt);
-      if (!decoded.ok) {
-        await deadLetter(topic, payload, decoded.rejection, receivedAt);
-        end();
-        return;
+      const writes: Promise<void>[] = [];
+      let outcome: Outcome;
+      try {
+        outcome = handle(topic, payload, receivedAt, writes);
+      } catch (error) {
+        // Defence in depth: whatever slipped through is dead-lettered, never lost and never a crash.
+        log.error({ err: error, topic }, 'message handling failed');
+        writes.push(deadLetter(topic, payload, 'internal-error', (error as Error).message ?? String(error), receivedAt));
+        outcome = 'rejected';
       }
-      const reading = decoded.value;
-      await persistently('telemetry', () => deps.telemetry.write(reading));
-      const events = runDetectors(reading);
-      if (events.length > 0) {
-        const device = site.device(reading.deviceId);
-        const changes = device ? await persistently('anomaly', () => deps.anomalies.apply(reading, device, events)) : [];
-        for (const change of changes) {
-          metrics.anomalyChanges.inc({ rule: change.anomaly.rule, change: change.change });
-          log.info({ dedupKey: `${change.anomaly.rule}:${change.anomaly.subject}`, change: change.change, anomalyId: change.anomaly.id }, 'anomaly');
-          deps.onAnomalyChange(change);
+      metrics.messages.inc({ outcome });
+      if (writes.length > 0) {
+        backlog++;
+        metrics.backlog.inc();
+        try {
+          await Promise.all(writes);
+        } finally {
+          backlog--;
+          metrics.backlog.dec();
         }
       }
-      metrics.messages.inc({ outcome: 'accepted' });
       end();
+    },
+
+    async tick(now) {
+      const pending: Promise<void>[] = [];
+      for (const entry of states.timers.takeDue(now)) {
+        const detector = detectors[entry.detectorIndex] as AnyDetector;
+        if (detector.onTick === undefined) continue;
+        try {
+          const events = detector.onTick(entry.state, { config: deps.configFor(detector, entry.device), device: entry.device, now });
+          states.touched(entry);
+          if (events.length > 0)
+            pending.push(applyFindings({ siteId: site.siteId, ts: now, drill: entry.drill }, undefined, entry.device, [...events], [entry]));
+        } catch (error) {
+          detectorFailed(detector, error, entry.device.device.id);
+        }
+      }
+      pending.push(flow.clearDue(now));
+      metrics.detectorStates.set(states.size);
+      await Promise.all(pending);
+    },
+
+    snapshot() {
+      // Through the anomaly queue, so a snapshot never overwrites a newer state saved with a finding.
+      return flow.enqueue(async () => {
+        const dirty = states.takeDirty();
+        if (dirty.length === 0) return 0;
+        try {
+          await deps.states.save(
+            site.siteId,
+            dirty.map((e) => states.snapshotOf(e)),
+          );
+        } catch (error) {
+          states.markDirty(dirty);
+          metrics.storeRetries.inc({ what: 'detector-states' });
+          log.error({ err: error, states: dirty.length }, 'detector state snapshot failed; trying again at the next');
+          return 0;
+        }
+        return dirty.length;
+      });
+    },
+
+    async drain() {
+      await Promise.all([deps.telemetry.flush(), deps.deadLetters.drain(), flow.enqueue(async () => undefined)]);
+    },
+
+    get stats() {
+      return { states: states.size, timers: states.timers.size, backlog };
     },
   };
 }

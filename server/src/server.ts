@@ -1,16 +1,28 @@
 import type { Server as HttpServer } from 'node:http';
+import { join } from 'node:path';
 import { type Config, indexSite, type SiteFile } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { buildApp } from './http/app.ts';
+import { type AppServices, buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
 import { createConsoleLive } from './realtime/console-live.ts';
-import { attachRealtime, createBroadcast, type RealtimeServer } from './realtime/gateway.ts';
+import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
+import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
+import { attachRealtime, type RealtimeServer } from './realtime/gateway.ts';
+import { createPhotoStore } from './repositories/photo-store.fs.ts';
 import { syncSite } from './repositories/site.repository.ts';
+import { createAuditService } from './services/audit.service.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
 import { createDrillService } from './services/drill.service.ts';
 import { createHandoverService } from './services/handover.service.ts';
 import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
+import { createDirectory } from './services/directory.ts';
+import { createEscalations, type Escalations } from './services/escalations.ts';
+import { createPhotosService } from './services/photos.service.ts';
+import { createReportsService } from './services/reports.service.ts';
+import { createReturnVisitsService } from './services/return-visits.service.ts';
+import { createWorkOrderClocks } from './services/work-order-clocks.service.ts';
+import type { WorkOrdersContext } from './services/work-orders.context.ts';
 import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
 import { createTelemetryReader } from './telemetry/create-telemetry-reader.ts';
 import { createTelemetryService } from './telemetry/telemetry.service.ts';
@@ -27,6 +39,8 @@ export interface ServerDeps {
   readonly extraMetrics?: readonly Registry[];
   readonly now?: () => number;
   readonly sweepEveryMs?: number;
+  /** How often the SLA clocks are checked. */
+  readonly slaTickEveryMs?: number;
 }
 
 export interface RunningServer {
@@ -35,7 +49,13 @@ export interface RunningServer {
   readonly demo: DemoAccount | undefined;
   readonly io: RealtimeServer;
   readonly workOrders: WorkOrdersService;
+  readonly services: AppServices;
   readonly follower: AnomalyFollower;
+  readonly slaTicker: SlaTicker;
+  /** Subscribe here to send escalations out (web push, group robots): each is published once, after commit. */
+  readonly escalations: Escalations;
+  /** Every route the HTTP API serves (the OpenAPI test compares them). */
+  readonly routes: readonly { method: string; url: string }[];
   stop(): Promise<void>;
 }
 
@@ -57,8 +77,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  let workOrders: WorkOrdersService | undefined;
-  let ready = false;
+  const broadcast = createLateBroadcast();
+  const escalations = createEscalations(log.child({ module: 'server.escalations' }));
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
   const live = createConsoleLive(site.siteId);
   const telemetryReader = createTelemetryReader(config.influx, db);
@@ -69,14 +89,33 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     drill: createDrillService({ db, site: deps.site, mqtt: { ...config.mqtt, url: deps.mqttUrl }, telemetry: telemetryReader, now }),
     now,
   };
-  const app = await buildApp({
+  const ctx: WorkOrdersContext = {
+    db,
+    site,
+    siteFile: deps.site,
+    policy: deps.site.workOrders,
+    directory: createDirectory(deps.site),
+    broadcast,
+    escalations,
+    now,
+    log: log.child({ module: 'server.work-orders' }),
+    unitsWithValve,
+  };
+  const workOrders = createWorkOrdersService(ctx);
+  const services: AppServices = {
+    workOrders,
+    returnVisits: createReturnVisitsService(ctx),
+    reports: createReportsService(ctx),
+    audit: createAuditService(ctx),
+    photos: createPhotosService(ctx, createPhotoStore(join(config.dataDir, 'server'))),
+  };
+
+  let ready = false;
+  const { app, routes } = await buildApp({
     consoleParts,
     db,
     auth,
-    get workOrders() {
-      if (workOrders === undefined) throw new Error('server not started');
-      return workOrders;
-    },
+    services: () => services,
     siteName: deps.site.site.name,
     demo,
     metrics: [registry, ...(deps.extraMetrics ?? [])],
@@ -87,15 +126,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   const io = attachRealtime(app.server as HttpServer, {
     auth,
-    workOrders: () => {
-      if (workOrders === undefined) throw new Error('server not started');
-      return workOrders;
-    },
+    workOrders: () => workOrders,
     siteId: site.siteId,
     log: log.child({ module: 'server.realtime' }),
   });
   live.attach(io, now);
-  workOrders = createWorkOrdersService({ db, site, broadcast: createBroadcast(io), now, log: log.child({ module: 'server.work-orders' }), unitsWithValve });
+  broadcast.attach(createBroadcast(io));
 
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -117,6 +153,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sweepEveryMs: deps.sweepEveryMs ?? 5000,
   });
   await follower.sweep();
+  const slaTicker = startSlaTicker(createWorkOrderClocks(ctx), log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
   ready = true;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
 
@@ -126,10 +163,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     demo,
     io,
     workOrders,
+    services,
     follower,
+    slaTicker,
+    escalations,
+    routes: routes.map((r) => ({ method: r.method, url: r.url })),
     async stop() {
       ready = false;
       live.stop();
+      await slaTicker.stop();
       await follower.stop();
       await io.close();
       await app.close();

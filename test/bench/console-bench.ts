@@ -97,6 +97,7 @@ try {
       count: 1,
       evidence: { litres: 12 },
       drill: false,
+      clearClosesWorkOrder: null,
       version: 1,
     };
     const order: WorkOrderDto = {
@@ -116,6 +117,13 @@ try {
       department: null,
       dueAt: t0 + (i % 50) * 60_000 - 10 * 60_000,
       warnAt: t0 + (i % 50) * 60_000 - 15 * 60_000,
+      step: null,
+      escalationLevel: 0,
+      source: 'anomaly',
+      category: null,
+      anomalyCount: 1,
+      progressUpdateDueAt: null,
+      mergedInto: null,
       acknowledgedAt: t0,
       acknowledgedBy: 'bench',
       drill: false,

@@ -72,6 +72,8 @@ for (const combo of matrix) {
       }, 'the anomaly to count the new reading');
       expect(anomaly?.count).toBe(2);
       expect(await rows('select id from anomalies')).toHaveLength(1);
+      // The redeliveries are kept as dead letters of reason "duplicate", with their bytes.
+      expect(await rows(`select reason from dead_letters where reason = 'duplicate'`)).toHaveLength(2);
       expect(await rows('select id from work_orders')).toHaveLength(1);
     });
 
@@ -80,7 +82,7 @@ for (const combo of matrix) {
       await publish('wm-1-1-101', { ts: T0, total: -5 });
       await publish('no-such-meter', { ts: T0, total: 1 });
       const letters = await waitFor(async () => {
-        const found = await rows<{ reason: string; payload: Buffer }>('select reason, payload from dead_letters order by id');
+        const found = await rows<{ reason: string; payload: Buffer }>(`select reason, payload from dead_letters where reason <> 'duplicate' order by id`);
         return found.length >= 3 && found;
       }, 'three dead letters');
       expect(letters.map((l) => l.reason)).toEqual(['malformed-json', 'schema', 'unknown-device']);

@@ -40,6 +40,8 @@ export function checkSiteRules(registry: readonly AnyDetector[], rules: SiteRule
   const unitTypes = [undefined, ...(Object.keys(rulesByUnitType) as UnitType[])];
   const invalid = registry.flatMap((detector) =>
     unitTypes.flatMap((unitType) => {
+      // A unit type is checked only where it overrides: its other errors are the site's, said once.
+      if (unitType !== undefined && rulesByUnitType[unitType]?.[detector.id] === undefined) return [];
       try {
         resolveDetectorConfig(detector, rules, rulesByUnitType, unitType);
         return [];
@@ -48,5 +50,5 @@ export function checkSiteRules(registry: readonly AnyDetector[], rules: SiteRule
       }
     }),
   );
-  return [...new Set([...unknown, ...invalid])];
+  return [...unknown, ...invalid];
 }

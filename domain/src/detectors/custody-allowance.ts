@@ -27,6 +27,8 @@ export type CustodyAllowanceConfig = z.infer<typeof configSchema>;
 export interface CustodyAllowanceState {
   /** Which custody period the count belongs to (its `since`, or "" when the site file gives none). */
   period: string | null;
+  /** Start of the custody period (epoch ms; 0: unknown), computed once per period. */
+  from: number;
   reg: RegisterState;
   used: number;
   fromStartReading: boolean;
@@ -42,7 +44,7 @@ export const custodyAllowance: Detector<CustodyAllowanceConfig, CustodyAllowance
   appliesTo: ['water.total', 'electricity.total'],
   configSchema,
   stateKey: (_reading, device) => (device.unit === undefined ? undefined : device.device.id),
-  initialState: () => ({ period: null, reg: emptyRegister(), used: 0, fromStartReading: false, raised: false }),
+  initialState: () => ({ period: null, from: 0, reg: emptyRegister(), used: 0, fromStartReading: false, raised: false }),
 
   onReading(state, reading, { config, device }) {
     const unit = device.unit;
@@ -55,15 +57,15 @@ export const custodyAllowance: Detector<CustodyAllowanceConfig, CustodyAllowance
       return events;
     }
     const period = unit.occupancySince ?? '';
-    const since = period === '' ? 0 : zonedDayStart(period, device.timezone ?? 'Asia/Shanghai');
     if (state.period !== period) {
+      const from = period === '' ? 0 : zonedDayStart(period, device.timezone ?? 'Asia/Shanghai');
       const water = reading.kind === 'water.total';
       const start = water ? unit.startReadings?.waterM3 : unit.startReadings?.electricityKwh;
-      Object.assign(state, { period, reg: emptyRegister(), used: 0, fromStartReading: start !== undefined, raised: false });
+      Object.assign(state, { period, from, reg: emptyRegister(), used: 0, fromStartReading: start !== undefined, raised: false });
       // The start reading stands as the register's first reading, taken when custody began.
-      if (start !== undefined) Object.assign(state.reg, { total: start, ts: Math.max(since, 1) });
+      if (start !== undefined) Object.assign(state.reg, { total: start, ts: Math.max(from, 1) });
     }
-    if (reading.ts < since) return []; // a late reading from before custody began
+    if (reading.ts < state.from) return []; // a late reading from before custody began
 
     const verdict = advanceRegister(state.reg, reading.value, reading.ts, registerOptions(config));
     state.used = roundMeter(state.used + consumed(verdict));
@@ -75,7 +77,7 @@ export const custodyAllowance: Detector<CustodyAllowanceConfig, CustodyAllowance
       raise(rule, unit.id, 'P3', {
         used: round3(state.used),
         allowance,
-        unit: reading.kind === 'water.total' ? 'm3' : 'kWh',
+        measuredIn: reading.kind === 'water.total' ? 'm3' : 'kWh',
         since: period === '' ? 'first reading' : period,
         baseline: state.fromStartReading ? 'start reading' : 'first reading seen',
       }),

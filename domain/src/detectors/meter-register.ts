@@ -31,9 +31,10 @@ export const meterRegister: Detector<MeterRegisterConfig, RegisterState> = {
     if (reading.kind !== 'water.total' && reading.kind !== 'electricity.total') return [];
     const maxPerHour = reading.kind === 'water.total' ? config.meterMaxPerHour : config.electricityMaxPerHour;
     const verdict = advanceRegister(state, reading.value, reading.ts, { ...registerOptions(config), maxPerHour });
-    const unit = reading.kind === 'water.total' ? 'm3' : 'kWh';
+    const measuredIn = reading.kind === 'water.total' ? 'm3' : 'kWh';
     const where = device.unit ? { unit: device.unit.id } : {};
-    if (verdict.kind === 'reset') return [raise(ruleIds.counterBackwards, device.device.id, 'P4', { from: verdict.from, to: verdict.to, unit, ...where })];
+    if (verdict.kind === 'reset')
+      return [raise(ruleIds.counterBackwards, device.device.id, 'P4', { from: verdict.from, to: verdict.to, measuredIn, ...where })];
     if (verdict.kind === 'jump') {
       return [
         raise(ruleIds.meterJump, device.device.id, 'P4', {
@@ -41,7 +42,7 @@ export const meterRegister: Detector<MeterRegisterConfig, RegisterState> = {
           to: verdict.to,
           delta: round3(verdict.delta),
           hours: round3(verdict.ms / 3_600_000),
-          unit,
+          measuredIn,
           ...where,
         }),
       ];

@@ -131,6 +131,43 @@ describe(sut.id, () => {
       ],
       ['-', '-', '-', '-'],
     ],
+    [
+      'CJ/T 188 register wrapping at 999999.99 while water runs: the wrapped litres count',
+      'vacant',
+      [
+        [T0, 999_999.99],
+        [T0 + 5 * MIN, 0.01],
+      ],
+      ['-', 'raise'],
+    ],
+    [
+      'an implausible jump (a misread frame, 50 m³ in 5 minutes) is not water running',
+      'vacant',
+      [
+        [T0, 100],
+        [T0 + 5 * MIN, 150],
+        [T0 + 10 * MIN, 150.001],
+      ],
+      ['-', '-', '-'],
+    ],
+    [
+      'after 5 hours offline, 30 L counts as 6 L per hour: below the threshold',
+      'vacant',
+      [
+        [T0, 100],
+        [T0 + 300 * MIN, 100.03],
+      ],
+      ['-', '-'],
+    ],
+    [
+      '装修中 (decorating) is not watched by default',
+      'decorating',
+      [
+        [T0, 100],
+        [T0 + 5 * MIN, 100.5],
+      ],
+      ['-', '-'],
+    ],
   ])('%s', (_title, occupancy, steps, expected) => {
     expect(run(occupancy, steps)).toEqual(expected);
   });

@@ -2,17 +2,20 @@ import { advanceRegister, consumed, emptyRegister, type RegisterOptions, type Re
 
 /**
  * Consumption of one meter over a sliding window, for rules such as "more than 10 L in 60 min".
- * The window is cut into `slots` (a sixth by default): it slides one slot at a time, so a steady
- * leak stays above the threshold without flapping at the window's edge.
  *
  * `used` is the meter's consumption since the ingest first saw it (through the register, so a reset
- * or rollover never counts as consumption); `marks` holds, per slot, `[slot, used at its start]`,
- * oldest first. Consumption in the window = used now − the oldest mark.
+ * or rollover never counts as consumption). `marks` samples it: `[age, used]` (age: seconds before
+ * the latest reading, which keeps the numbers short in the snapshot), the first reading ever and
+ * then the last reading of each slot (a sixth of the window by default), oldest first, so at most
+ * slots + 2 samples. Consumption in the window = used now − used at (now −
+ * window), read between the two samples around that instant as if water ran evenly between
+ * readings: a step after three hours offline counts a third into a one-hour window, and readings an
+ * hour apart never count two hours into one.
  */
 export interface ConsumptionWindowState {
   reg: RegisterState;
   used: number;
-  marks: [slot: number, used: number][];
+  marks: [age: number, used: number][];
 }
 
 export const emptyConsumptionWindow = (): ConsumptionWindowState => ({ reg: emptyRegister(), used: 0, marks: [] });
@@ -30,22 +33,27 @@ export function addToWindow(
   window: { readonly minutes: number; readonly slots: number },
   options: RegisterOptions,
 ): WindowStep {
-  const previousTs = state.reg.ts;
+  const previousSecond = Math.round(state.reg.ts / 1000);
   const verdict = advanceRegister(state.reg, total, ts, options);
   if (verdict.kind === 'late' || verdict.kind === 'duplicate') return { verdict, inWindow: undefined };
+  state.used = roundMeter(state.used + consumed(verdict));
 
-  const slotMs = (window.minutes * 60_000) / window.slots;
-  const slot = Math.floor(ts / slotMs);
-  // The mark opens at the previous reading's total: consumption between it and now falls in this slot.
-  if (verdict.kind === 'first' || state.marks.at(-1)?.[0] !== slot) state.marks.push([slot, state.used]);
-  while ((state.marks[0]?.[0] ?? slot) < slot - window.slots) state.marks.shift();
-  const delta = consumed(verdict);
-  const windowMs = window.minutes * 60_000;
-  state.used = roundMeter(state.used + delta);
-  if (previousTs !== 0 && ts - previousTs > windowMs) {
-    // After a silence longer than the window (meter offline), only the window's share of the step
-    // counts, spread evenly: 30 L over 3 hours is 10 L per hour, not 30 L in the last one.
-    state.marks = [[slot, roundMeter(state.used - (delta * windowMs) / (ts - previousTs))]];
-  }
-  return { verdict, inWindow: roundMeter(state.used - (state.marks[0]?.[1] ?? state.used)) };
+  const second = Math.round(ts / 1000);
+  const elapsed = verdict.kind === 'first' ? 0 : second - previousSecond;
+  for (const mark of state.marks) mark[0] += elapsed;
+  const windowSeconds = window.minutes * 60;
+  const slotOf = (age: number) => Math.floor((second - age) / (windowSeconds / window.slots));
+  const last = state.marks.at(-1);
+  if (last !== undefined && state.marks.length >= 2 && slotOf(last[0]) === slotOf(0)) {
+    last[0] = 0;
+    last[1] = state.used;
+  } else state.marks.push([0, state.used]);
+
+  // Keep the newest mark that is a window old (the baseline) and everything after it.
+  while ((state.marks[1]?.[0] ?? Number.NEGATIVE_INFINITY) >= windowSeconds) state.marks.shift();
+  const [a0 = 0, u0 = state.used] = state.marks[0] ?? [];
+  const [a1 = 0, u1 = state.used] = state.marks[1] ?? [];
+  // While the meter is newer than the window, count from its first reading.
+  const baseline = a0 <= windowSeconds || a1 === a0 ? u0 : u0 + ((u1 - u0) * (a0 - windowSeconds)) / (a0 - a1);
+  return { verdict, inWindow: roundMeter(state.used - baseline) };
 }

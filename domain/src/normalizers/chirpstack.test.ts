@@ -16,7 +16,8 @@ const devices: SiteDevice[] = [
 ];
 const decode = createMessageDecoder(siteWith(devices, { chirpstack: { applicationIds: [APP] } }));
 const topic = (eui: string, event: string) => `application/${APP}/device/${eui}/event/${event}`;
-const run = (t: string, payload: object | string) => decode({ topic: t, payload: utf8(typeof payload === 'string' ? payload : JSON.stringify(payload)), receivedAt: NOW });
+const run = (t: string, payload: object | string) =>
+  decode({ topic: t, payload: utf8(typeof payload === 'string' ? payload : JSON.stringify(payload)), receivedAt: NOW });
 
 /** chirpstack/chirpstack-docs@9d9b5bb src/chirpstack/integrations/events.md, "up" example (abbreviated, no object). */
 const docUp = {
@@ -72,8 +73,11 @@ describe('chirpstack normalizer', () => {
 
   it('deduplicationId is the message id: a redelivery has the same key', () => {
     const a = run(topic('0101010101010101', 'up'), { ...docUp, object: { water: 'normal' } }).readings[0]?.idempotencyKey;
-    const b = decode({ topic: topic('0101010101010101', 'up'), payload: utf8(JSON.stringify({ ...docUp, object: { water: 'normal' } })), receivedAt: NOW + 9000 })
-      .readings[0]?.idempotencyKey;
+    const b = decode({
+      topic: topic('0101010101010101', 'up'),
+      payload: utf8(JSON.stringify({ ...docUp, object: { water: 'normal' } })),
+      receivedAt: NOW + 9000,
+    }).readings[0]?.idempotencyKey;
     expect(a).toBe(b);
     expect(a).toContain('3ac7e3c4-4401-4b8d-9386-a5c902f9202d');
   });
@@ -90,9 +94,20 @@ describe('chirpstack normalizer', () => {
   });
 
   it('events.md join example → heartbeat; log ERROR UPLINK_MIC → device-error; ack → nothing', () => {
-    const join = { deduplicationId: 'c9dbe358-2578-4fb7-b295-66b44edc45a6', time: '2022-07-18T09:33:28.823500726+00:00', deviceInfo: docUp.deviceInfo, devAddr: '00189440' };
+    const join = {
+      deduplicationId: 'c9dbe358-2578-4fb7-b295-66b44edc45a6',
+      time: '2022-07-18T09:33:28.823500726+00:00',
+      deviceInfo: docUp.deviceInfo,
+      devAddr: '00189440',
+    };
     expect(run(topic('0101010101010101', 'join'), join).readings.map((r) => r.kind)).toEqual(['heartbeat']);
-    const log = { time: '2022-07-18T09:39:57.311414029+00:00', deviceInfo: docUp.deviceInfo, level: 'ERROR', code: 'UPLINK_MIC', description: 'MIC of join-request is invalid' };
+    const log = {
+      time: '2022-07-18T09:39:57.311414029+00:00',
+      deviceInfo: docUp.deviceInfo,
+      level: 'ERROR',
+      code: 'UPLINK_MIC',
+      description: 'MIC of join-request is invalid',
+    };
     expect(run(topic('0101010101010101', 'log'), log).rejections.map((r) => r.reason)).toEqual(['device-error']);
     expect(run(topic('0101010101010101', 'ack'), { deviceInfo: docUp.deviceInfo })).toEqual({ readings: [], rejections: [] });
   });

@@ -10,7 +10,11 @@ const di2007 = (di: number) => [di & 0xff, (di >> 8) & 0xff, (di >> 16) & 0xff, 
 describe(readDlt645At.name, () => {
   it('rs-dlt645 frame.rs: reads the request, its address in printed order and removes the 0x33 offset', () => {
     const result = readDlt645At(RS_DLT645_REQUEST, 0);
-    expect(result.kind === 'frame' && [result.frame.address, result.frame.control, [...result.frame.data]]).toEqual(['202208310002', 0x11, [0xff, 0x22, 0x80, 0x02]]);
+    expect(result.kind === 'frame' && [result.frame.address, result.frame.control, [...result.frame.data]]).toEqual([
+      '202208310002',
+      0x11,
+      [0xff, 0x22, 0x80, 0x02],
+    ]);
     expect(result.kind === 'frame' && interpretDlt645(result.frame)).toEqual({ kind: 'request' });
   });
 
@@ -29,9 +33,19 @@ describe(interpretDlt645.name, () => {
   };
 
   it.each<[string, number, number[], unknown]>([
-    ['2007 forward active total 00 01 00 00, XXXXXX.XX kWh', 0x91, [...di2007(0x00010000), ...bcd(12345678, 4)], { kind: 'energy', kWh: 123456.78, di: '00010000' }],
+    [
+      '2007 forward active total 00 01 00 00, XXXXXX.XX kWh',
+      0x91,
+      [...di2007(0x00010000), ...bcd(12345678, 4)],
+      { kind: 'energy', kWh: 123456.78, di: '00010000' },
+    ],
     ['2007 reply with follow-up 0xB1', 0xb1, [...di2007(0x00010000), ...bcd(100, 4)], { kind: 'energy', kWh: 1, di: '00010000' }],
-    ['2007 forward active block 00 01 FF 00 (total first)', 0x91, [...di2007(0x0001ff00), ...bcd(250, 4), ...bcd(100, 4)], { kind: 'energy', kWh: 2.5, di: '0001FF00' }],
+    [
+      '2007 forward active block 00 01 FF 00 (total first)',
+      0x91,
+      [...di2007(0x0001ff00), ...bcd(250, 4), ...bcd(100, 4)],
+      { kind: 'energy', kWh: 2.5, di: '0001FF00' },
+    ],
     ['2007 combined active total, negative', 0x91, [...di2007(0), 0x00, 0x01, 0x00, 0x80], { kind: 'energy', kWh: -1, di: '00000000' }],
     ['2007 total active power XX.XXXX kW', 0x91, [...di2007(0x02030000), ...bcd(12345, 3)], { kind: 'power', kW: 1.2345, di: '02030000' }],
     ['2007 power with the sign bit (export)', 0x91, [...di2007(0x02030000), 0x00, 0x50, 0x80], { kind: 'power', kW: -0.5, di: '02030000' }],

@@ -3,6 +3,7 @@ import { type Ecosystem, type SiteSources, siteSourcesSchema } from '../site/dev
 import type { SiteIndex } from '../site/site-index.ts';
 import { chirpstackNormalizer } from './chirpstack.ts';
 import { createDeviceLookup } from './device-lookup.ts';
+import { esprfidNormalizer } from './esprfid.ts';
 import { meterFramesNormalizer } from './frames-normalizer.ts';
 import { nativeNormalizer } from './native-normalizer.ts';
 import { neuronNormalizer } from './neuron.ts';
@@ -24,6 +25,7 @@ export const normalizers: readonly Normalizer[] = [
   ttsNormalizer,
   neuronNormalizer,
   meterFramesNormalizer,
+  esprfidNormalizer,
   tasmotaNormalizer,
 ];
 
@@ -43,9 +45,21 @@ export function checkNormalizerRegistry(registry: readonly Normalizer[]): void {
 export type NormalizableSite = SiteIndex & { readonly sources?: SiteSources };
 
 function normalizerSite(site: NormalizableSite): NormalizerSite {
-  const used = new Set<Ecosystem>();
-  for (const d of site.devices) if (d.device.source !== undefined) used.add(d.device.source.ecosystem);
-  return { siteId: site.siteId, timezone: site.timezone, sources: site.sources ?? siteSourcesSchema.parse({}), uses: (e) => used.has(e) };
+  const addresses = new Map<Ecosystem, string[]>();
+  for (const d of site.devices) {
+    const source = d.device.source;
+    if (source === undefined) continue;
+    const list = addresses.get(source.ecosystem) ?? [];
+    list.push(source.address);
+    addresses.set(source.ecosystem, list);
+  }
+  return {
+    siteId: site.siteId,
+    timezone: site.timezone,
+    sources: site.sources ?? siteSourcesSchema.parse({}),
+    uses: (e) => addresses.has(e),
+    sourceAddresses: (e) => addresses.get(e) ?? [],
+  };
 }
 
 function bind(site: NormalizableSite, registry: readonly Normalizer[]): SiteNormalizer[] {
@@ -58,12 +72,24 @@ export function subscriptionFilters(site: NormalizableSite, registry: readonly N
   return [...new Set(bind(site, registry).flatMap((n) => n.filters))];
 }
 
+export interface DecoderOptions {
+  /** Payloads above this are rejected as `oversize` before any parsing (the ingest's DUTYROOM_MAX_PAYLOAD_BYTES). */
+  readonly maxPayloadBytes?: number;
+}
+
 /** A decoder for one site: topic → the ecosystem that claims it → readings and rejections. Never throws. */
-export function createMessageDecoder(site: NormalizableSite, registry: readonly Normalizer[] = normalizers): (input: DecodeInput) => DecodeResult {
+export function createMessageDecoder(
+  site: NormalizableSite,
+  registry: readonly Normalizer[] = normalizers,
+  options: DecoderOptions = {},
+): (input: DecodeInput) => DecodeResult {
   checkNormalizerRegistry(registry);
   const devices = createDeviceLookup(site);
   const bound = bind(site, registry);
+  const limit = options.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
   return (input) => {
+    if (input.payload.length > limit)
+      return { readings: [], rejections: [reject('oversize', `${input.payload.length} bytes; the limit is ${limit}`).rejection] };
     const normalizer = bound.find((n) => n.claims(input.topic));
     if (normalizer === undefined)
       return { readings: [], rejections: [reject('unknown-topic', `no ecosystem of this site publishes on "${input.topic}"`).rejection] };

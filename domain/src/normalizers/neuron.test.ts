@@ -32,7 +32,9 @@ describe('neuron normalizer', () => {
   });
 
   it('neuron-docs api.md tags format (as valid JSON) is read like the values format', () => {
-    const result = run('{"timestamp": 1647497389075, "node": "modbus", "group": "grp", "tags": [{"name": "tag0", "value": 456}, {"name": "tag1", "error": 2014}]}');
+    const result = run(
+      '{"timestamp": 1647497389075, "node": "modbus", "group": "grp", "tags": [{"name": "tag0", "value": 456}, {"name": "tag1", "error": 2014}]}',
+    );
     expect(result.readings.map((r) => 'value' in r && r.value)).toEqual([0.456]);
   });
 

@@ -38,6 +38,8 @@ export interface NormalizerSite {
   readonly sources: SiteSources;
   /** Whether some device of the site has a source in this ecosystem. */
   uses(ecosystem: Ecosystem): boolean;
+  /** The source addresses of the site's devices in this ecosystem (topics derived from devices). */
+  sourceAddresses(ecosystem: Ecosystem): readonly string[];
 }
 
 /** A normalizer bound to one site: topic matchers compiled once, not per message. */

@@ -22,7 +22,8 @@ const site = siteWith(
 );
 const decode = createMessageDecoder(site);
 const run = (topic: string, payload: string, receivedAt = NOW) => decode({ topic, payload: utf8(payload), receivedAt });
-const values = (topic: string, payload: string) => run(topic, payload).readings.map((r) => [r.kind, 'value' in r ? Math.round(r.value * 1e6) / 1e6 : undefined]);
+const values = (topic: string, payload: string) =>
+  run(topic, payload).readings.map((r) => [r.kind, 'value' in r ? Math.round(r.value * 1e6) / 1e6 : undefined]);
 
 /** tasmota/docs@9849ab9 docs/devices/Sonoff-Pow-R2.md L41. */
 const POW_R2_SENSOR =

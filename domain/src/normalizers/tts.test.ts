@@ -12,7 +12,8 @@ const decode = createMessageDecoder(
     { tts: { applicationIds: ['app1', 'app2@tenant1'] } },
   ),
 );
-const run = (topic: string, payload: object | string) => decode({ topic, payload: utf8(typeof payload === 'string' ? payload : JSON.stringify(payload)), receivedAt: NOW });
+const run = (topic: string, payload: object | string) =>
+  decode({ topic, payload: utf8(typeof payload === 'string' ? payload : JSON.stringify(payload)), receivedAt: NOW });
 
 /**
  * Shape of the uplink message in thethingsindustries.com docs the-things-stack/concepts/data-formats
@@ -20,7 +21,13 @@ const run = (topic: string, payload: object | string) => decode({ topic, payload
  * device-ecosystems.md §4.
  */
 const uplink = (deviceId: string, decoded: object | undefined) => ({
-  end_device_ids: { device_id: deviceId, application_ids: { application_id: 'app1' }, dev_eui: '0004A30B001C0530', join_eui: '800000000000000C', dev_addr: '00BCB929' },
+  end_device_ids: {
+    device_id: deviceId,
+    application_ids: { application_id: 'app1' },
+    dev_eui: '0004A30B001C0530',
+    join_eui: '800000000000000C',
+    dev_addr: '00BCB929',
+  },
   correlation_ids: ['as:up:01E0WZGT1KJ2F6TRNDXGMWQXCR'],
   received_at: '2020-02-12T15:15:49.874Z',
   uplink_message: {
@@ -54,9 +61,9 @@ describe('the things stack normalizer', () => {
   });
 
   it('join → heartbeat; downlink events are not subscribed to, so they are no topic of this site', () => {
-    expect(run('v3/app1/devices/dev1/join', { end_device_ids: { device_id: 'dev1' }, received_at: '2020-02-12T15:15:00Z' }).readings.map((r) => r.kind)).toEqual([
-      'heartbeat',
-    ]);
+    expect(
+      run('v3/app1/devices/dev1/join', { end_device_ids: { device_id: 'dev1' }, received_at: '2020-02-12T15:15:00Z' }).readings.map((r) => r.kind),
+    ).toEqual(['heartbeat']);
     expect(run('v3/app1/devices/dev1/down/queued', {}).rejections.map((r) => r.reason)).toEqual(['unknown-topic']);
   });
 

@@ -122,7 +122,11 @@ export const zigbee2mqttNormalizer: Normalizer = {
         if (device === undefined) return rejected(reject('unknown-device', `Zigbee2MQTT device "${name}" is not in the site file`).rejection);
         const json = parseJsonObject(input.payload);
         if (!json.ok) return rejected(json.rejection);
-        return new DecodeBatch().add(device, zigbee2mqttStateParts(json.value, device), { ...meta, deviceTs: lastSeen(json.value) });
+        return new DecodeBatch().add(device, zigbee2mqttStateParts(json.value, device), {
+          deviceTs: lastSeen(json.value),
+          receivedAt: meta.receivedAt,
+          messageId: meta.messageId,
+        });
       },
     };
   },

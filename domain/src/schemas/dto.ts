@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { anomalyStatuses, severities } from '../model/anomaly.ts';
+import { intakeCategories } from '../work-orders/actions.ts';
 import { workOrderStatuses } from '../work-orders/lifecycle.ts';
+import { departments } from '../work-orders/policy-schema.ts';
+import { clockSteps } from '../work-orders/sla.ts';
 
 /** Shapes that cross the HTTP API and socket.io; the console parses them with these schemas. */
 
@@ -24,10 +27,28 @@ export const anomalyDtoSchema = z.object({
   evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   drill: z.boolean(),
   version: z.number().int(),
+  /**
+   * Set once the anomaly is cleared: true when the clear also closes the work order (a device back
+   * online), false when the order stays with people (water stopped in a vacant unit: someone must
+   * still find out why). Null while open.
+   */
+  clearClosesWorkOrder: z.boolean().nullable().default(null),
 });
 export type AnomalyDto = z.infer<typeof anomalyDtoSchema>;
 
-export const checklistItemSchema = z.object({ id: z.string(), zh: z.string(), en: z.string(), done: z.boolean() });
+export const checklistItemSchema = z.object({
+  id: z.string(),
+  zh: z.string(),
+  en: z.string(),
+  done: z.boolean(),
+  doneAt: z.number().nullable().optional(),
+  doneBy: z.string().nullable().optional(),
+  note: z.string().optional(),
+  /** Not needed any more (a notice at the door once the owner was reached by phone). */
+  notApplicable: z.boolean().optional(),
+});
+/** An SOP item as an order carries it: the template of sop.ts plus who ticked it, when. */
+export type ChecklistEntry = z.infer<typeof checklistItemSchema>;
 
 export const workOrderDtoSchema = z.object({
   id: z.string(),
@@ -43,12 +64,26 @@ export const workOrderDtoSchema = z.object({
   assigneeName: z.string().nullable(),
   checklist: z.array(checklistItemSchema),
   createdAt: z.number(),
-  /** Department the order is dispatched to (customer-service, maintenance, security, cleaning). */
-  department: z.string().nullable(),
+  /** Department the order is dispatched to (customer-service, maintenance, security, cleaning-greening). */
+  department: z.enum(departments).nullable(),
   /** Deadline of the current step under the site's time standards (物业跟随制); null when none runs. */
   dueAt: z.number().nullable(),
   /** When the console should turn the countdown amber. */
   warnAt: z.number().nullable(),
+  /** The timed step dueAt belongs to. */
+  step: z.enum(clockSteps).nullable(),
+  /** 0: with the assignee; n: escalated n times along the chain (on-duty steward, supervisor, manager). */
+  escalationLevel: z.number().int(),
+  /** Anomaly (automatic) or intake at the front desk. */
+  source: z.enum(['anomaly', 'intake']),
+  /** 维修 / 投诉 / 咨询 / 求助 for an intake; null for an anomaly's order. */
+  category: z.enum(intakeCategories).nullable(),
+  /** Times the anomaly was seen while this order was open (repeats attach here). */
+  anomalyCount: z.number().int(),
+  /** 每24小时跟进: when the next progress update to the owner is due; null when none is owed. */
+  progressUpdateDueAt: z.number().nullable(),
+  /** The order this duplicate was merged into. */
+  mergedInto: z.string().nullable(),
   acknowledgedAt: z.number().nullable(),
   acknowledgedBy: z.string().nullable(),
   drill: z.boolean(),
@@ -90,7 +125,18 @@ export const deadLetterDtoSchema = z.object({
 export type DeadLetterDto = z.infer<typeof deadLetterDtoSchema>;
 
 /** Errors at every edge: HTTP `{error:{code,message}}`, socket ack `{ok:false,code,message}`. */
-export const errorCodes = ['VALIDATION', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'WO_INVALID_TRANSITION', 'RATE_LIMITED', 'INTERNAL'] as const;
+export const errorCodes = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'WO_INVALID_TRANSITION',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
 /** Payload of `dutyroom/v1/<site>/anomalies/<id>` (retained, QoS 1): the anomaly's state after a change. */

@@ -6,7 +6,7 @@ import { NEURON_DEFAULT_TOPIC, TASMOTA_DEFAULT_FULL_TOPIC, ZIGBEE2MQTT_DEFAULT_B
  * ecosystem and the device's identity there. Owned by the normalizers (domain/src/normalizers/),
  * documented in docs/protocol.md §Ecosystems.
  */
-export const ecosystems = ['native', 'zigbee2mqtt', 'tasmota', 'chirpstack', 'tts', 'cjt188', 'dlt645', 'neuron'] as const;
+export const ecosystems = ['native', 'zigbee2mqtt', 'tasmota', 'chirpstack', 'tts', 'cjt188', 'dlt645', 'neuron', 'esprfid'] as const;
 export type Ecosystem = (typeof ecosystems)[number];
 
 /**
@@ -38,7 +38,8 @@ export const deviceSourceSchema = z.strictObject({
    * The device's identity in its ecosystem: Zigbee2MQTT friendly name (`bridge` for the bridge
    * itself), Tasmota topic (`<topic>/<short address>` for a Tasmota Zigbee child), LoRaWAN DevEUI
    * (ChirpStack) or device id (The Things Stack), meter address as printed on the meter (CJ/T 188:
-   * 14 digits, DL/T 645: 12 digits), Neuron `<node>/<group>` or `<node>`.
+   * 14 digits, DL/T 645: 12 digits), Neuron `<node>/<group>` or `<node>`, esp-rfid the controller's
+   * MQTT TOPIC (`/rfid`).
    */
   address: z.string().min(1),
   /** Which vendor key holds which reading; see `sourceFieldKinds`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workOrderPolicySchema } from '../work-orders/policy-schema.ts';
+import { departments, workOrderPolicySchema } from '../work-orders/policy-schema.ts';
 import { deviceSourceSchema, siteSourcesSchema } from './device-source-schema.ts';
 import { siteNotifySchema } from './notify-schema.ts';
 
@@ -101,8 +101,10 @@ const buildingSchema = z.strictObject({
 const personSchema = z.strictObject({
   id,
   name: z.string().min(1),
-  role: z.enum(['steward', 'operator', 'customer-service', 'maintenance', 'security', 'supervisor', 'manager']),
+  role: z.enum(['steward', 'operator', 'customer-service', 'maintenance', 'security', 'cleaning', 'supervisor', 'manager']),
   phone: z.string().optional(),
+  /** The department a supervisor or manager heads, or one that differs from the role's usual one. */
+  department: z.enum(departments).optional(),
 });
 
 const gridSchema = z.strictObject({ id, name: z.string().min(1), steward: id });

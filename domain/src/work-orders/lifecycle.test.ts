@@ -36,3 +36,15 @@ describe(checklistFor.name, () => {
     expect(keyAndValve[0]?.zh).toContain('远程');
   });
 });
+
+describe('work-order actions', () => {
+  it('autoClose is the system’s: not offered to people, allowed only before anybody arrived', () => {
+    expect(allowedActions('dispatched')).not.toContain('autoClose');
+    expect(nextStatus('dispatched', 'autoClose')).toBe('closed');
+    expect(() => nextStatus('on-site', 'autoClose')).toThrow(WorkOrderTransitionError);
+  });
+  it('says what the order can do instead', () => {
+    expect(() => nextStatus('created', 'resolve')).toThrow('(it can: dispatch, cancel, falseAlarm)');
+    expect(() => nextStatus('closed', 'reopen')).toThrow('(it is finished)');
+  });
+});

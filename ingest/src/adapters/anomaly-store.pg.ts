@@ -1,68 +1,212 @@
-import { type AnomalyDto, type DetectorEvent, type DeviceContext, dedupKey, type Reading } from '@dutyroom/domain';
-import { ANOMALY_COLUMNS, type AnomalyRow, type Db, toAnomalyDto } from '@dutyroom/platform';
+import { type AnomalyDto, type DetectorEvent, type DeviceContext, decideAnomalyAction, dedupKey } from '@dutyroom/domain';
+import { ANOMALY_COLUMNS, type AnomalyRow, type Db, type Queryable, toAnomalyDto } from '@dutyroom/platform';
+import type { StateSnapshot } from '../detector-states.ts';
+import type { StateStore } from './state-store.pg.ts';
+import { storableJson, storableText } from './text.ts';
 
 export interface AnomalyChange {
   readonly change: 'opened' | 'updated' | 'cleared';
   readonly anomaly: AnomalyDto;
+  /** How the change came about, for metrics and logs: a flap merged, a child folded into its gateway's outage… */
+  readonly via: 'open' | 'repeat' | 'flap' | 'clear' | 'hold-expired' | 'storm-fold';
+}
+
+/** One reading's (or one tick's) detector findings, applied in one transaction. */
+export interface AnomalyWork {
+  readonly siteId: string;
+  /** The reading's idempotency key; undefined for a tick. A key seen before makes the work a no-op. */
+  readonly idempotencyKey: string | undefined;
+  /** Timestamp of the reading that triggered the findings (the tick time for a timer). */
+  readonly readingTs: number;
+  readonly drill: boolean;
+  readonly device: DeviceContext;
+  readonly events: readonly DetectorEvent[];
+  /** Detector states that produced the findings, saved in the same transaction. */
+  readonly states: readonly StateSnapshot[];
+}
+
+export interface ApplyPolicy {
+  holdDownMs(rule: string): number;
+  /** The dedup key of the open gateway outage this raise folds into (storm control), if any. */
+  foldInto(event: DetectorEvent, device: DeviceContext, drill: boolean): string | undefined;
+}
+
+export interface ApplyResult {
+  readonly changes: AnomalyChange[];
+  /** Deadlines of clears now being held down. */
+  readonly clearsDueAt: number[];
+  /** Raises folded into a gateway outage. */
+  readonly folded: number;
+  /** True when the idempotency key had been applied before (redelivery, replay). */
+  readonly replay: boolean;
 }
 
 export interface AnomalyStore {
-  /**
-   * Applies one reading's detector events in one transaction. A reading applied before (QoS 1
-   * redelivery, replay) changes nothing and returns no changes.
-   */
-  apply(reading: Reading, device: DeviceContext, events: readonly DetectorEvent[]): Promise<AnomalyChange[]>;
+  apply(work: AnomalyWork, policy: ApplyPolicy): Promise<ApplyResult>;
+  /** Clears whose hold-down ran out by `now`; returns the changes and the next deadline. */
+  clearDue(siteId: string, now: number): Promise<{ changes: AnomalyChange[]; nextDueAt: number | undefined }>;
+  openAnomalies(siteId: string): Promise<{ dedupKey: string; rule: string; deviceId: string | null; drill: boolean }[]>;
+  nextClearDue(siteId: string): Promise<number | undefined>;
 }
 
-export function createAnomalyStore(db: Db): AnomalyStore {
+/** Drill anomalies never merge with real ones: a real fire in a zone under drill must open its own. */
+export const anomalyKey = (siteId: string, rule: string, subject: string, drill: boolean) => `${dedupKey(siteId, rule, subject)}${drill ? '#drill' : ''}`;
+
+type Row = AnomalyRow & { clear_due_at_ms: number | null };
+
+const ts = (param: number) => `to_timestamp($${param} / 1000.0)`;
+
+export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
+  const openRow = async (tx: Queryable, key: string) =>
+    (
+      await tx.query<{ id: string; clear_due_at_ms: number | null }>(
+        `select id::text as id, (extract(epoch from clear_due_at) * 1000)::float8 as clear_due_at_ms
+       from anomalies where dedup_key = $1 and status = 'open' for update`,
+        [key],
+      )
+    ).rows[0];
+
+  const raise = async (tx: Queryable, work: AnomalyWork, event: Extract<DetectorEvent, { type: 'raise' }>, key: string, flap: boolean) => {
+    const { rows } = await tx.query<Row>(
+      `update anomalies set
+         last_seen_at = greatest(last_seen_at, ${ts(2)}), reading_ts = ${ts(2)}, severity = $3,
+         evidence = $4::jsonb ${flap ? `|| jsonb_build_object('flaps', flaps + 1)` : ''},
+         count = count + 1, version = version + 1
+         ${flap ? ', flaps = flaps + 1, clear_due_at = null, clear_requested_at = null, clear_closes_work_order = null' : ''}
+       where dedup_key = $1 and status = 'open' returning ${ANOMALY_COLUMNS}`,
+      [key, work.readingTs, event.severity, storableJson(event.evidence)],
+    );
+    return rows[0];
+  };
+
   return {
-    apply: (reading, device, events) =>
+    apply: (work, policy) =>
       db.transaction(async (tx) => {
-        const fresh = await tx.query('insert into processed_events (key) values ($1) on conflict do nothing returning key', [reading.idempotencyKey]);
-        if (fresh.rows.length === 0) return [];
+        if (work.idempotencyKey !== undefined) {
+          const fresh = await tx.query('insert into processed_events (key) values ($1) on conflict do nothing returning key', [
+            storableText(work.idempotencyKey, 1000),
+          ]);
+          if (fresh.rows.length === 0) return { changes: [], clearsDueAt: [], folded: 0, replay: true };
+        }
         const changes: AnomalyChange[] = [];
-        for (const event of events) {
-          const key = dedupKey(reading.siteId, event.rule, event.subject);
-          if (event.type === 'raise') {
-            // The partial unique index keeps one open anomaly per key; a repeat updates it.
-            const { rows } = await tx.query<AnomalyRow & { inserted: boolean }>(
-              `insert into anomalies (site_id, rule, subject, dedup_key, status, severity, unit_id, device_id,
-                 opened_at, last_seen_at, reading_ts, evidence, drill)
-               values ($1, $2, $3, $4, 'open', $5, $6, $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0), $9, $10)
-               on conflict (dedup_key) where status = 'open' do update set
-                 last_seen_at = greatest(anomalies.last_seen_at, excluded.last_seen_at),
-                 reading_ts = excluded.reading_ts,
-                 severity = excluded.severity,
-                 evidence = excluded.evidence,
-                 count = anomalies.count + 1,
-                 version = anomalies.version + 1
-               returning ${ANOMALY_COLUMNS}, (xmax = 0) as inserted`,
-              [
-                reading.siteId,
-                event.rule,
-                event.subject,
-                key,
-                event.severity,
-                device.unit?.id ?? null,
-                reading.deviceId,
-                reading.ts,
-                JSON.stringify(event.evidence),
-                reading.drill,
-              ],
-            );
-            const row = rows[0];
-            if (row) changes.push({ change: row.inserted ? 'opened' : 'updated', anomaly: toAnomalyDto(row) });
-          } else {
-            const { rows } = await tx.query<AnomalyRow>(
-              `update anomalies set status = 'cleared', cleared_at = to_timestamp($2 / 1000.0), version = version + 1
+        const clearsDueAt: number[] = [];
+        let folded = 0;
+        for (const event of work.events) {
+          const key = anomalyKey(work.siteId, event.rule, event.subject, work.drill);
+          const open = await openRow(tx, key);
+
+          const outageKey = open === undefined ? policy.foldInto(event, work.device, work.drill) : undefined;
+          if (outageKey !== undefined) {
+            const { rows } = await tx.query<Row>(
+              `update anomalies set
+                 count = count + 1, version = version + 1,
+                 last_seen_at = greatest(last_seen_at, ${ts(2)}), reading_ts = ${ts(2)},
+                 evidence = evidence || jsonb_build_object('childrenOffline', coalesce((evidence->>'childrenOffline')::int, 0) + 1, 'lastChild', $3::text)
                where dedup_key = $1 and status = 'open' returning ${ANOMALY_COLUMNS}`,
-              [key, reading.ts],
+              [outageKey, work.readingTs, storableText(event.subject, 200)],
             );
             const row = rows[0];
-            if (row) changes.push({ change: 'cleared', anomaly: toAnomalyDto(row) });
+            if (row !== undefined) {
+              folded++;
+              changes.push({ change: 'updated', anomaly: toAnomalyDto(row), via: 'storm-fold' });
+              continue;
+            }
+            // The outage cleared meanwhile: the child's raise stands on its own.
+          }
+
+          const action = decideAnomalyAction(open && { clearDueAt: open.clear_due_at_ms }, event, work.readingTs, policy.holdDownMs(event.rule));
+          switch (action.kind) {
+            case 'open': {
+              if (event.type !== 'raise') break;
+              // Two workers racing on one key: the partial unique index rejects the second insert,
+              // its transaction retries, and finds the anomaly open.
+              const { rows } = await tx.query<Row>(
+                `insert into anomalies (site_id, rule, subject, dedup_key, status, severity, unit_id, device_id,
+                   opened_at, last_seen_at, reading_ts, evidence, drill)
+                 values ($1, $2, $3, $4, 'open', $5, $6, $7, ${ts(8)}, ${ts(8)}, ${ts(8)}, $9::jsonb, $10)
+                 returning ${ANOMALY_COLUMNS}`,
+                [
+                  work.siteId,
+                  event.rule,
+                  storableText(event.subject, 500),
+                  storableText(key, 1000),
+                  event.severity,
+                  work.device.unit?.id ?? null,
+                  work.device.device.id,
+                  work.readingTs,
+                  storableJson(event.evidence),
+                  work.drill,
+                ],
+              );
+              if (rows[0]) changes.push({ change: 'opened', anomaly: toAnomalyDto(rows[0]), via: 'open' });
+              break;
+            }
+            case 'repeat':
+            case 'flap': {
+              if (event.type !== 'raise') break;
+              const row = await raise(tx, work, event, key, action.kind === 'flap');
+              if (row) changes.push({ change: 'updated', anomaly: toAnomalyDto(row), via: action.kind });
+              break;
+            }
+            case 'hold-clear':
+              await tx.query(
+                `update anomalies set clear_due_at = ${ts(2)}, clear_requested_at = ${ts(3)}, clear_closes_work_order = $4
+                 where dedup_key = $1 and status = 'open'`,
+                [key, action.dueAt, work.readingTs, action.closesWorkOrder],
+              );
+              clearsDueAt.push(action.dueAt);
+              break;
+            case 'clear': {
+              const { rows } = await tx.query<Row>(
+                `update anomalies set status = 'cleared', cleared_at = ${ts(2)}, reading_ts = ${ts(2)}, clear_closes_work_order = $3,
+                   clear_due_at = null, version = version + 1
+                 where dedup_key = $1 and status = 'open' returning ${ANOMALY_COLUMNS}`,
+                [key, work.readingTs, action.closesWorkOrder],
+              );
+              if (rows[0]) changes.push({ change: 'cleared', anomaly: toAnomalyDto(rows[0]), via: 'clear' });
+              break;
+            }
+            case 'ignore':
+              break;
           }
         }
-        return changes;
+        if (work.states.length > 0) await states.save(work.siteId, work.states, tx);
+        return { changes, clearsDueAt, folded, replay: false };
       }),
+
+    clearDue: (siteId, now) =>
+      db.transaction(async (tx) => {
+        const { rows } = await tx.query<Row>(
+          `update anomalies set status = 'cleared', cleared_at = coalesce(clear_requested_at, clear_due_at),
+             reading_ts = coalesce(clear_requested_at, clear_due_at), clear_due_at = null, version = version + 1
+           where site_id = $1 and status = 'open' and clear_due_at <= ${ts(2)}
+           returning ${ANOMALY_COLUMNS}`,
+          [siteId, now],
+        );
+        const next = await tx.query<{ at: number | null }>(
+          `select (extract(epoch from min(clear_due_at)) * 1000)::float8 as at from anomalies where site_id = $1 and status = 'open' and clear_due_at is not null`,
+          [siteId],
+        );
+        return {
+          changes: rows.map((r) => ({ change: 'cleared' as const, anomaly: toAnomalyDto(r), via: 'hold-expired' as const })),
+          nextDueAt: next.rows[0]?.at ?? undefined,
+        };
+      }),
+
+    async openAnomalies(siteId) {
+      const { rows } = await db.query<{ dedup_key: string; rule: string; device_id: string | null; drill: boolean }>(
+        `select dedup_key, rule, device_id, drill from anomalies where site_id = $1 and status = 'open'`,
+        [siteId],
+      );
+      return rows.map((r) => ({ dedupKey: r.dedup_key, rule: r.rule, deviceId: r.device_id, drill: r.drill }));
+    },
+
+    async nextClearDue(siteId) {
+      const { rows } = await db.query<{ at: number | null }>(
+        `select (extract(epoch from min(clear_due_at)) * 1000)::float8 as at from anomalies where site_id = $1 and status = 'open' and clear_due_at is not null`,
+        [siteId],
+      );
+      return rows[0]?.at ?? undefined;
+    },
   };
 }

@@ -1,41 +1,76 @@
-import { type Config, topicFilters } from '@dutyroom/domain';
 import { connectMqtt, type Logger, waitForConnect } from '@dutyroom/platform';
-import type { MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Pipeline } from '../pipeline.ts';
 
 export interface MqttSourceOptions {
-  readonly mqtt: Config['mqtt'] & { url: string };
+  readonly mqtt: { url: string; username?: string | undefined; password?: string | undefined };
   /** Stable per worker: the broker keeps the session (and queued QoS 1 messages) under it. */
   readonly clientId: string;
-  readonly siteId: string;
+  /** Filters of every ecosystem the site uses (`subscriptionFilters(site)`). */
+  readonly filters: readonly string[];
+  /** QoS 0 messages handled but not yet persisted before the source stops reading the socket. */
+  readonly maxInFlight?: number;
+  readonly connectOptions?: IClientOptions;
 }
 
 /**
- * Subscribes with QoS 1 on a persistent session and acknowledges each message only after the
+ * Subscribes with QoS 1 on a persistent session. A QoS 1 message is acknowledged only after the
  * pipeline has stored it: MQTT.js sends the PUBACK when `handleMessage`'s callback runs
- * [MQTT-4.3.2-2], so a crash before that makes the broker deliver the message again.
+ * [MQTT-4.3.2-2], so a crash before that makes the broker deliver it again. MQTT.js reads the next
+ * packet only after that callback, so QoS 1 is handled one message at a time.
+ *
+ * A QoS 0 message (a device that chose at-most-once) has no acknowledgement to hold: the source
+ * reads on while its writes are group-committed, up to `maxInFlight` messages not yet stored,
+ * then waits (back-pressure reaches the broker through TCP).
  */
 export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOptions, log: Logger): Promise<MqttClient> {
-  const client = connectMqtt(options.mqtt, { clientId: options.clientId, clean: false, protocolVersion: 4 });
+  const client = connectMqtt(options.mqtt, { clientId: options.clientId, clean: false, protocolVersion: 4, ...options.connectOptions });
+  const maxInFlight = options.maxInFlight ?? 10_000;
+  let inFlight = 0;
+  let resume: (() => void) | undefined;
+
   client.handleMessage = (packet, done) => {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    pipeline.onMessage(packet.topic, payload, Date.now()).then(
-      () => done(),
-      (error: unknown) => {
-        log.error({ err: error, topic: packet.topic }, 'message not handled; it stays unacknowledged');
-        done(error as Error);
-      },
-    );
+    const handled = pipeline.onMessage(packet.topic, payload, Date.now());
+    if ((packet.qos ?? 0) > 0) {
+      handled.then(
+        () => done(),
+        (error: unknown) => {
+          log.error({ err: error, topic: packet.topic }, 'message not handled; it stays unacknowledged');
+          done(error as Error);
+        },
+      );
+      return;
+    }
+    inFlight++;
+    handled
+      .catch((error: unknown) => log.error({ err: error, topic: packet.topic }, 'QoS 0 message not stored'))
+      .finally(() => {
+        inFlight--;
+        if (resume !== undefined && inFlight < maxInFlight / 2) {
+          const go = resume;
+          resume = undefined;
+          go();
+        }
+      });
+    if (inFlight < maxInFlight) done();
+    else resume = () => done();
   };
+  let subscribed: () => void = () => {};
+  const firstSubscription = new Promise<void>((resolve) => {
+    subscribed = resolve;
+  });
   client.on('connect', (connack) => {
     log.info({ sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
     // Subscribe on every connect: a broker that lost the session (restart without persistence) forgets it.
-    client.subscribe(topicFilters.deviceMessages(options.siteId), { qos: 1 }, (error) => {
+    client.subscribe([...options.filters], { qos: 1 }, (error) => {
       if (error) log.error({ err: error }, 'subscribe failed');
+      else subscribed();
     });
   });
   client.on('error', (error) => log.error({ err: error }, 'MQTT error'));
   client.on('offline', () => log.warn('MQTT broker unreachable; reconnecting'));
   await waitForConnect(client);
+  await firstSubscription;
   return client;
 }

@@ -6,7 +6,7 @@ export const ANOMALY_COLUMNS = `id::text as id, site_id, rule, subject, unit_id,
   (extract(epoch from opened_at) * 1000)::float8 as opened_at,
   (extract(epoch from last_seen_at) * 1000)::float8 as last_seen_at,
   (extract(epoch from reading_ts) * 1000)::float8 as reading_ts,
-  count, evidence, drill, version`;
+  count, evidence, drill, version, clear_closes_work_order`;
 
 export interface AnomalyRow {
   id: string;
@@ -24,6 +24,7 @@ export interface AnomalyRow {
   evidence: AnomalyDto['evidence'];
   drill: boolean;
   version: number;
+  clear_closes_work_order: boolean | null;
 }
 
 export function toAnomalyDto(row: AnomalyRow): AnomalyDto {
@@ -44,6 +45,8 @@ export function toAnomalyDto(row: AnomalyRow): AnomalyDto {
     evidence: row.evidence,
     drill: row.drill,
     version: row.version,
+    // A clear being held down (flapping merge) is not a clear yet.
+    clearClosesWorkOrder: row.status === 'cleared' ? row.clear_closes_work_order : null,
   };
 }
 

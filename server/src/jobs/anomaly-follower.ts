@@ -40,7 +40,7 @@ export async function startAnomalyFollower(deps: {
       done();
       return;
     }
-    workOrders.onAnomaly(parsed.data.anomaly.id).then(
+    workOrders.onAnomaly(parsed.data.anomaly.id, { clearClosesWorkOrder: parsed.data.anomaly.clearClosesWorkOrder ?? undefined }).then(
       () => done(),
       (error: unknown) => {
         log.error({ err: error, anomalyId: parsed.data.anomaly.id }, 'anomaly event not handled; the sweep will retry');

@@ -6,7 +6,7 @@ import { parseCookies } from '../http/cookies.ts';
 import { toErrorBody } from '../http/errors.ts';
 import { requireSiteAccess } from '../services/access.ts';
 import { type AuthService, SESSION_COOKIE } from '../services/auth.service.ts';
-import type { Broadcast, WorkOrdersService } from '../services/work-orders.service.ts';
+import type { WorkOrdersService } from '../services/work-orders.service.ts';
 
 interface SocketData {
   user: UserDto;
@@ -65,12 +65,4 @@ export function attachRealtime(
     });
   });
   return io;
-}
-
-/** Persist, then publish: called only with committed state. */
-export function createBroadcast(io: RealtimeServer): Broadcast {
-  return {
-    anomaly: (a) => io.to(rooms.site(a.siteId)).emit('anomaly:upserted', a),
-    workOrder: (w) => io.to(rooms.site(w.siteId)).emit('workOrder:upserted', w),
-  };
 }

@@ -1,86 +1,388 @@
-import { type AnomalyDto, type BoardSnapshot, checklistFor, type SiteIndex, type UserDto, type WorkOrderDto } from '@dutyroom/domain';
-import type { Db, Logger } from '@dutyroom/platform';
+import {
+  allowedActions,
+  type BoardSnapshot,
+  type ChecklistEntry,
+  checklistFor,
+  type Department,
+  type IntakeRequest,
+  isOpenStatus,
+  nextStatus,
+  progressUpdateDueAt,
+  type TransitionRequest,
+  type UserDto,
+  type WorkOrderDetail,
+  type WorkOrderDto,
+  type WorkOrderListQuery,
+} from '@dutyroom/domain';
+import type { Queryable } from '@dutyroom/platform';
 import { anomaliesRepository } from '../repositories/anomalies.repository.ts';
 import { audit } from '../repositories/audit.repository.ts';
-import { workOrdersRepository } from '../repositories/work-orders.repository.ts';
+import { returnVisitsRepository } from '../repositories/return-visits.repository.ts';
+import { historyRepository } from '../repositories/work-order-history.repository.ts';
+import { type NewWorkOrder, type WorkOrderRecord, workOrdersRepository } from '../repositories/work-orders.repository.ts';
 import { requireSiteAccess } from './access.ts';
 import { ServiceError } from './errors.ts';
+import { applyChange, type ChangeResult, clockPatch, writeOrder } from './work-order-changes.ts';
+import { type Actor, actorOf, dtoOf, SYSTEM_ACTOR, type WorkOrdersContext } from './work-orders.context.ts';
 
-/** Where committed changes go: socket.io rooms (and, later, pushes). */
-export interface Broadcast {
-  anomaly(anomaly: AnomalyDto): void;
-  workOrder(workOrder: WorkOrderDto): void;
-}
+export type { Broadcast } from './work-orders.context.ts';
 
-export interface WorkOrdersDeps {
-  readonly db: Db;
-  readonly site: SiteIndex;
-  readonly broadcast: Broadcast;
-  readonly now: () => number;
-  readonly log: Logger;
-  /** Units whose water meter has a remotely controlled valve. */
-  readonly unitsWithValve: ReadonlySet<string>;
-}
+/** Roles that see the owner's phone in full; others see it masked (SPEC §3). */
+const SEES_OWNER_PHONE = new Set(['customer-service', 'steward', 'supervisor', 'manager', 'admin']);
+const maskPhone = (phone: string) => (phone.length <= 7 ? '****' : `${phone.slice(0, 3)}****${phone.slice(-4)}`);
 
-export function createWorkOrdersService(deps: WorkOrdersDeps) {
-  const { db, site, broadcast, now, log } = deps;
+/** The work orders of one site: intake, the anomaly follower, every lifecycle action, queries. */
+export function createWorkOrdersService(ctx: WorkOrdersContext) {
+  const { db, site, broadcast, now, log } = ctx;
+
+  const publish = (result: ChangeResult | undefined) => {
+    if (result === undefined) return;
+    broadcast.workOrder(dtoOf(ctx, result.order));
+    for (const v of result.returnVisits) broadcast.returnVisit(v);
+  };
+
+  /** Loads and locks an order of this site, or NOT_FOUND. */
+  async function lockOrder(tx: Queryable, id: string): Promise<WorkOrderRecord> {
+    const order = await workOrdersRepository.lock(tx, id);
+    if (order === undefined || order.site_id !== site.siteId) throw new ServiceError('NOT_FOUND', `no work order ${id}`);
+    return order;
+  }
+
+  /** Inserts an order, starts its clock, and dispatches it when someone is known. Null when the anomaly has one already. */
+  async function open(
+    tx: Queryable,
+    o: NewWorkOrder,
+    actor: Actor,
+    dispatch: TransitionRequest | undefined,
+    detail: object,
+  ): Promise<ChangeResult | undefined> {
+    const id = await workOrdersRepository.insert(tx, o);
+    if (id === undefined) return undefined;
+    const fresh = await workOrdersRepository.find(tx, id);
+    if (fresh === undefined) throw new Error(`work order ${id} vanished inside its transaction`);
+    const started = await writeOrder(tx, fresh, await clockPatch(tx, ctx, fresh, {}, o.now), o.now);
+    await historyRepository.addEvent(tx, { workOrderId: id, at: o.now, actor: actor.displayName, action: 'open', to: 'created', payload: detail });
+    await audit(tx, {
+      actor: actor.username,
+      action: 'work-order.opened',
+      subjectType: 'work-order',
+      subjectId: id,
+      detail: { siteId: o.siteId, ...detail },
+      at: o.now,
+    });
+    return dispatch === undefined ? { order: started, returnVisits: [] } : applyChange(tx, ctx, started, dispatch, actor);
+  }
+
+  function checklist(rule: string, unitId: string | null): ChecklistEntry[] {
+    const unit = unitId === null ? undefined : site.unit(unitId);
+    return checklistFor(rule, { keyHeld: unit?.keyHeld ?? false, hasValve: unit !== undefined && ctx.unitsWithValve.has(unit.id) });
+  }
+
+  const ownerOf = (unitId: string | null) => {
+    const owner = unitId === null ? undefined : ctx.siteFile.units.find((u) => u.id === unitId)?.owner;
+    return owner === undefined ? null : { name: owner.name, phone: owner.phone };
+  };
 
   return {
     /**
-     * An anomaly was stored by the ingest: open its work order (once per anomaly episode, even
-     * when the event arrives twice or from two server processes) and tell the consoles.
+     * An anomaly changed (ingest event or sweep): open its order once per episode, even when the
+     * event arrives twice or in two server processes; a repeat counts on the open order; a clear
+     * that closes its order does so while nobody has arrived yet (SPEC §5), else people decide.
      */
-    async onAnomaly(anomalyId: string): Promise<void> {
+    async onAnomaly(anomalyId: string, hint: { clearClosesWorkOrder?: boolean | undefined } = {}): Promise<void> {
       const anomaly = await anomaliesRepository.find(db, anomalyId);
       if (anomaly === undefined) {
         log.warn({ anomalyId }, 'anomaly event for an anomaly not in the database');
         return;
       }
       broadcast.anomaly(anomaly);
-      if (anomaly.status !== 'open') return;
-      const unit = anomaly.unitId === null ? undefined : site.unit(anomaly.unitId);
-      const gridId = unit?.gridId ?? null;
-      const assigneeId = gridId === null ? null : (site.stewardOf(gridId) ?? null);
-      const created = await db.transaction(async (tx) => {
-        const order = await workOrdersRepository.insertForAnomaly(tx, {
-          anomaly,
-          gridId,
-          assigneeId,
-          // 物业跟随制: an automatic order goes straight to the grid's steward.
-          status: assigneeId === null ? 'created' : 'dispatched',
-          checklist: checklistFor(anomaly.rule, { keyHeld: unit?.keyHeld ?? false, hasValve: unit !== undefined && deps.unitsWithValve.has(unit.id) }),
-          now: now(),
-        });
-        if (order) {
-          await audit(tx, { actor: 'system', action: 'work-order.opened', subjectType: 'work-order', subjectId: order.id, detail: { anomalyId, assigneeId } });
+      const result = await db.transaction(async (tx): Promise<ChangeResult | undefined> => {
+        const existing = await workOrdersRepository.findByAnomaly(tx, anomalyId);
+        if (existing !== undefined) {
+          const order = await lockOrder(tx, existing.id);
+          if (anomaly.status === 'cleared') {
+            const closes = hint.clearClosesWorkOrder ?? anomaly.clearClosesWorkOrder ?? false;
+            const untouched = order.status === 'created' || order.status === 'dispatched' || order.status === 'accepted';
+            if (!closes || !untouched) return undefined;
+            return applyChange(tx, ctx, order, { action: 'autoClose', reason: 'the anomaly cleared before anybody arrived' }, SYSTEM_ACTOR);
+          }
+          if (anomaly.count <= order.anomaly_count || !isOpenStatus(order.status)) return undefined;
+          const updated = await writeOrder(tx, order, { anomaly_count: anomaly.count }, now());
+          return { order: updated, returnVisits: [] };
         }
-        return order;
+        if (anomaly.status !== 'open') return undefined;
+        const unit = anomaly.unitId === null ? undefined : site.unit(anomaly.unitId);
+        const gridId = unit?.gridId ?? site.device(anomaly.deviceId ?? '')?.gridId ?? null;
+        const department: Department = ctx.policy.ruleDepartments[anomaly.rule] ?? ctx.policy.defaultDepartment;
+        const assigneeId = ctx.directory.assigneeFor(department, gridId);
+        return open(
+          tx,
+          {
+            siteId: anomaly.siteId,
+            anomalyId,
+            source: 'anomaly',
+            rule: anomaly.rule,
+            title: anomaly.title,
+            unitId: anomaly.unitId,
+            severity: anomaly.severity,
+            gridId,
+            checklist: checklist(anomaly.rule, anomaly.unitId),
+            category: null,
+            channel: null,
+            description: null,
+            owner: ownerOf(anomaly.unitId),
+            repairKind: null,
+            majorComplaint: false,
+            anomalyCount: anomaly.count,
+            drill: anomaly.drill,
+            now: now(),
+          },
+          SYSTEM_ACTOR,
+          // 物业跟随制: an automatic order goes straight to the grid's steward (or the rule's department).
+          assigneeId === null ? undefined : { action: 'dispatch', department, assigneeId },
+          { anomalyId, rule: anomaly.rule },
+        );
       });
-      if (created) {
-        log.info({ workOrderId: created.id, anomalyId, assigneeId }, 'work order opened');
-        broadcast.workOrder(created);
-      }
+      if (result) log.info({ workOrderId: result.order.id, anomalyId, status: result.order.status }, 'work order changed by its anomaly');
+      publish(result);
     },
 
     async board(user: UserDto | undefined): Promise<BoardSnapshot> {
       requireSiteAccess(user, site.siteId);
       const [anomalies, workOrders] = await Promise.all([anomaliesRepository.listOpen(db, site.siteId), workOrdersRepository.listOpen(db, site.siteId)]);
-      return { anomalies, workOrders };
+      return { anomalies, workOrders: workOrders.map((w) => dtoOf(ctx, w)) };
+    },
+
+    async list(user: UserDto | undefined, query: WorkOrderListQuery): Promise<{ items: WorkOrderDto[]; total: number; limit: number; offset: number }> {
+      requireSiteAccess(user, site.siteId);
+      const { items, total } = await workOrdersRepository.list(db, site.siteId, query, now());
+      return { items: items.map((w) => dtoOf(ctx, w)), total, limit: query.limit, offset: query.offset };
+    },
+
+    async detail(user: UserDto | undefined, id: string): Promise<WorkOrderDetail> {
+      const viewer = requireSiteAccess(user, site.siteId);
+      const order = await workOrdersRepository.find(db, id);
+      if (order === undefined || order.site_id !== site.siteId) throw new ServiceError('NOT_FOUND', `no work order ${id}`);
+      const [timeline, steps, returnVisits, photos] = await Promise.all([
+        historyRepository.timeline(db, id),
+        historyRepository.steps(db, id),
+        returnVisitsRepository.forOrder(db, id),
+        historyRepository.photos(db, id),
+      ]);
+      const phone = order.owner_phone === null ? null : SEES_OWNER_PHONE.has(viewer.role) ? order.owner_phone : maskPhone(order.owner_phone);
+      return {
+        workOrder: dtoOf(ctx, order),
+        description: order.description,
+        channel: order.channel,
+        repairKind: order.repair_kind,
+        majorComplaint: order.major_complaint,
+        owner: order.owner_name === null ? null : { name: order.owner_name, phone },
+        reason: order.reason,
+        resolution: order.resolution && { ...order.resolution, materials: order.resolution.materials.map((m) => ({ ...m })) },
+        allowedActions: allowedActions(order.status),
+        timeline,
+        steps,
+        returnVisits,
+        photos: photos.map(({ fileName: _f, ...p }) => p),
+      };
+    },
+
+    /** 受理: the front desk records a call, a visit or an app request (SPEC §6) and may dispatch it at once. */
+    async intake(user: UserDto | undefined, request: IntakeRequest): Promise<WorkOrderDto> {
+      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const unit = request.unitId === undefined ? undefined : site.unit(request.unitId);
+      if (request.unitId !== undefined && unit === undefined) throw new ServiceError('VALIDATION', `unitId: no unit "${request.unitId}" at this site`);
+      const titles = { repair: ['报修', 'Repair'], complaint: ['投诉', 'Complaint'], enquiry: ['咨询', 'Enquiry'], request: ['求助', 'Request'] } as const;
+      const [zh, en] = titles[request.category];
+      const summary = request.description.length > 40 ? `${request.description.slice(0, 40)}…` : request.description;
+      const result = await db.transaction(async (tx) =>
+        open(
+          tx,
+          {
+            siteId: site.siteId,
+            anomalyId: null,
+            source: 'intake',
+            rule: null,
+            title: { zh: `${zh}：${summary}`, en: `${en}: ${summary}` },
+            unitId: unit?.id ?? null,
+            severity: request.severity,
+            gridId: unit?.gridId ?? null,
+            checklist: [],
+            category: request.category,
+            channel: request.channel,
+            description: request.description,
+            owner: request.owner ?? ownerOf(unit?.id ?? null),
+            repairKind: request.repairKind ?? null,
+            majorComplaint: request.majorComplaint,
+            anomalyCount: 0,
+            drill: request.drill,
+            now: now(),
+          },
+          actor,
+          request.dispatch === undefined ? undefined : { action: 'dispatch', ...request.dispatch },
+          { category: request.category, channel: request.channel, unitId: unit?.id ?? null },
+        ),
+      );
+      if (result === undefined) throw new Error('an intake order was not inserted');
+      publish(result);
+      return dtoOf(ctx, result.order);
+    },
+
+    /** Every lifecycle action by a person, through the one state machine. */
+    async transition(user: UserDto | undefined, id: string, request: TransitionRequest): Promise<WorkOrderDto> {
+      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const result = await db.transaction(async (tx) => {
+        const order = await lockOrder(tx, id);
+        if (request.idempotencyKey !== undefined) {
+          const seen = await historyRepository.orderOfIdempotencyKey(tx, request.idempotencyKey);
+          if (seen === id) return { replay: order };
+          if (seen !== undefined) throw new ServiceError('CONFLICT', 'idempotencyKey was used for another work order');
+        }
+        if (request.expectedVersion !== undefined && request.expectedVersion !== order.version)
+          throw new ServiceError('CONFLICT', `work order ${id} is at version ${order.version}, not ${request.expectedVersion}; reload and try again`);
+        return { change: await applyChange(tx, ctx, order, request, actor) };
+      });
+      if ('replay' in result) return dtoOf(ctx, result.replay);
+      publish(result.change);
+      return dtoOf(ctx, result.change.order);
     },
 
     /** 确认: the control room has seen the order. Idempotent: a second acknowledgement changes nothing. */
     async acknowledge(user: UserDto | undefined, id: string): Promise<WorkOrderDto> {
-      const actor = requireSiteAccess(user, site.siteId);
+      const actor = actorOf(requireSiteAccess(user, site.siteId));
       const result = await db.transaction(async (tx) => {
-        const order = await workOrdersRepository.find(tx, id);
-        if (order === undefined || order.siteId !== site.siteId) throw new ServiceError('NOT_FOUND', `no work order ${id}`);
-        const changed = await workOrdersRepository.acknowledge(tx, id, actor.displayName, now());
-        if (changed) await audit(tx, { actor: actor.username, action: 'work-order.acknowledged', subjectType: 'work-order', subjectId: id });
-        return { changed, order: changed ? await workOrdersRepository.find(tx, id) : order };
+        const order = await lockOrder(tx, id);
+        if (order.acknowledged_at !== null) return { changed: false, order };
+        const t = now();
+        const updated = await writeOrder(tx, order, { acknowledged_at: t, acknowledged_by: actor.displayName }, t);
+        await historyRepository.addEvent(tx, { workOrderId: id, at: t, actor: actor.displayName, action: 'acknowledge' });
+        await audit(tx, {
+          actor: actor.username,
+          action: 'work-order.acknowledged',
+          subjectType: 'work-order',
+          subjectId: id,
+          detail: { siteId: site.siteId },
+        });
+        return { changed: true, order: updated };
       });
-      if (result.order === undefined) throw new ServiceError('NOT_FOUND', `no work order ${id}`);
-      if (result.changed) broadcast.workOrder(result.order);
-      return result.order;
+      if (result.changed) broadcast.workOrder(dtoOf(ctx, result.order));
+      return dtoOf(ctx, result.order);
+    },
+
+    /** A note on the timeline; `progress` notes are the 24-hour update to the owner and restart that reminder. */
+    async addNote(user: UserDto | undefined, id: string, text: string, progress?: { channel: string }): Promise<WorkOrderDto> {
+      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const order = await db.transaction(async (tx) => {
+        const current = await lockOrder(tx, id);
+        const t = now();
+        // 每24小时至少跟进一次: an update to the owner restarts the 24-hour reminder.
+        const restarted =
+          progress === undefined || current.progress_due_at === null
+            ? {}
+            : { progress_due_at: progressUpdateDueAt(t, ctx.policy.timeStandards, ctx.policy.callHours, site.timezone), progress_overdue: false };
+        const updated = await writeOrder(tx, current, restarted, t);
+        const action = progress === undefined ? 'note' : 'progress-update';
+        await historyRepository.addEvent(tx, { workOrderId: id, at: t, actor: actor.displayName, action, payload: { text, ...progress } });
+        await audit(tx, {
+          actor: actor.username,
+          action: `work-order.${action}`,
+          subjectType: 'work-order',
+          subjectId: id,
+          detail: { siteId: site.siteId, ...progress },
+        });
+        return updated;
+      });
+      broadcast.workOrder(dtoOf(ctx, order));
+      return dtoOf(ctx, order);
+    },
+
+    /** Ticks an SOP item (SPEC §5) from the console or the phone. */
+    async tickChecklist(
+      user: UserDto | undefined,
+      id: string,
+      itemId: string,
+      tick: { done: boolean; note?: string | undefined; ownerReached?: boolean | undefined },
+    ): Promise<WorkOrderDto> {
+      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const order = await db.transaction(async (tx) => {
+        const current = await lockOrder(tx, id);
+        if (!isOpenStatus(current.status)) throw new ServiceError('WO_INVALID_TRANSITION', `a work order that is ${current.status} has its checklist closed`);
+        if (!current.checklist.some((i) => i.id === itemId)) throw new ServiceError('NOT_FOUND', `work order ${id} has no checklist item "${itemId}"`);
+        const t = now();
+        const items = current.checklist.map((item): ChecklistEntry => {
+          if (item.id === itemId)
+            return {
+              ...item,
+              done: tick.done,
+              doneAt: tick.done ? t : null,
+              doneBy: tick.done ? actor.displayName : null,
+              ...(tick.note ? { note: tick.note } : {}),
+            };
+          // 社区管家工作职责: the notice at the door is for a unit without a key whose owner cannot be reached.
+          if (item.id === 'leave-notice' && itemId === 'phone-owner' && tick.ownerReached !== undefined) return { ...item, notApplicable: tick.ownerReached };
+          return item;
+        });
+        const updated = await writeOrder(tx, current, { checklist: items }, t);
+        await historyRepository.addEvent(tx, { workOrderId: id, at: t, actor: actor.displayName, action: 'checklist', payload: { itemId, ...tick } });
+        await audit(tx, {
+          actor: actor.username,
+          action: 'work-order.checklist',
+          subjectType: 'work-order',
+          subjectId: id,
+          detail: { siteId: site.siteId, itemId, ...tick },
+        });
+        return updated;
+      });
+      broadcast.workOrder(dtoOf(ctx, order));
+      return dtoOf(ctx, order);
+    },
+
+    /** Merges duplicates into `id`: each is cancelled with a pointer to the order that goes on. */
+    async merge(user: UserDto | undefined, id: string, duplicateIds: readonly string[]): Promise<WorkOrderDto> {
+      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      if (duplicateIds.includes(id)) throw new ServiceError('VALIDATION', 'duplicateIds: an order cannot be merged into itself');
+      const results = await db.transaction(async (tx) => {
+        // Lock in id order so two merges of overlapping orders cannot deadlock.
+        const ids = [...new Set([id, ...duplicateIds])].sort((a, b) => Number(a) - Number(b));
+        const locked = new Map<string, WorkOrderRecord>();
+        for (const each of ids) locked.set(each, await lockOrder(tx, each));
+        const target = locked.get(id);
+        if (target === undefined || !isOpenStatus(target.status))
+          throw new ServiceError('WO_INVALID_TRANSITION', `work order ${id} is finished; merge into an open order`);
+        const changed: ChangeResult[] = [];
+        for (const dupId of duplicateIds) {
+          const dup = locked.get(dupId);
+          if (dup === undefined) continue;
+          nextStatus(dup.status, 'cancel');
+          const cancelled = await applyChange(tx, ctx, dup, { action: 'cancel', reason: `duplicate of work order ${id} (合并)` }, actor);
+          changed.push({ order: await writeOrder(tx, cancelled.order, { merged_into: id }, now()), returnVisits: [] });
+        }
+        const t = now();
+        const merged = await writeOrder(tx, target, { anomaly_count: target.anomaly_count + changed.reduce((n, c) => n + c.order.anomaly_count, 0) }, t);
+        await historyRepository.addEvent(tx, { workOrderId: id, at: t, actor: actor.displayName, action: 'merge', payload: { duplicateIds } });
+        await audit(tx, {
+          actor: actor.username,
+          action: 'work-order.merge',
+          subjectType: 'work-order',
+          subjectId: id,
+          detail: { siteId: site.siteId, duplicateIds },
+        });
+        return [...changed, { order: merged, returnVisits: [] }];
+      });
+      for (const r of results) publish(r);
+      const last = results.at(-1);
+      if (last === undefined) throw new Error('merge returned nothing');
+      return dtoOf(ctx, last.order);
+    },
+
+    people(user: UserDto | undefined) {
+      requireSiteAccess(user, site.siteId);
+      return ctx.directory.people.map(({ id, name, role, department }) => ({ id, name, role, department }));
+    },
+
+    policy(user: UserDto | undefined) {
+      requireSiteAccess(user, site.siteId);
+      return ctx.policy;
     },
   };
 }

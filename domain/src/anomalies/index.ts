@@ -1,0 +1,2 @@
+export * from './hold-down.ts';
+export * from './storm.ts';

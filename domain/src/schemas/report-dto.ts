@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { clockSteps } from '../work-orders/sla.ts';
+
+/** 考核指标, monthly (回访规程: 每月末汇总…统计、分析): one row per site, department or person. */
+export const reportGroupings = ['site', 'department', 'person'] as const;
+
+const rate = z.number().min(0).max(1).nullable();
+
+export const reportRowSchema = z.object({
+  /** The site id, the department, or the person id. */
+  key: z.string(),
+  label: z.string(),
+  created: z.number().int(),
+  completed: z.number().int(),
+  completionRate: rate,
+  /** On-time share of the steps finished this month, per step. */
+  onTime: z.record(z.enum(clockSteps), z.object({ steps: z.number().int(), onTime: z.number().int(), rate })),
+  returnVisitsDue: z.number().int(),
+  returnVisitsDone: z.number().int(),
+  returnVisitRate: rate,
+  /** 日常一般性维修 次日电话回访: share visited by the end of the next day (target ≥ 70 %). */
+  routineNextDayRate: rate,
+  routineNextDayTarget: z.number(),
+  satisfied: z.number().int(),
+  dissatisfied: z.number().int(),
+  satisfactionRate: rate,
+});
+export type ReportRow = z.infer<typeof reportRowSchema>;
+
+export const falseAlarmRowSchema = z.object({ rule: z.string(), orders: z.number().int(), falseAlarms: z.number().int(), rate });
+
+export const monthlyReportSchema = z.object({
+  siteId: z.string(),
+  month: z.string(),
+  groupBy: z.enum(reportGroupings),
+  rows: z.array(reportRowSchema),
+  falseAlarmsByRule: z.array(falseAlarmRowSchema),
+});
+export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
+
+export const monthlyReportQuerySchema = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-03'),
+  groupBy: z.enum(reportGroupings).default('site'),
+  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+});

@@ -1,0 +1,69 @@
+import type { ClockStep } from '@dutyroom/domain';
+import type { Queryable } from '@dutyroom/platform';
+
+export type Grouping = 'site' | 'department' | 'person';
+
+const keyOf = (g: Grouping, alias: string) =>
+  g === 'site' ? `${alias}.site_id` : g === 'department' ? `coalesce(${alias}.department, '-')` : `coalesce(${alias}.assignee_id, '-')`;
+const range = (column: string) => `${column} >= to_timestamp($2 / 1000.0) and ${column} < to_timestamp($3 / 1000.0)`;
+
+/** The monthly figures (考核指标), counted in SQL over [start, end); drills never count. */
+export const reportsRepository = {
+  async orders(db: Queryable, siteId: string, start: number, end: number, g: Grouping) {
+    const { rows } = await db.query<{ key: string; created: number; countable: number; completed: number }>(
+      `select ${keyOf(g, 'w')} as key, count(*)::int as created,
+         count(*) filter (where w.status not in ('cancelled', 'false-alarm'))::int as countable,
+         count(*) filter (where w.status in ('resolved', 'fed-back', 'visited', 'closed'))::int as completed
+       from work_orders w where w.site_id = $1 and ${range('w.created_at')} and not w.drill and w.merged_into is null group by 1`,
+      [siteId, start, end],
+    );
+    return rows;
+  },
+
+  /** Steps finished in the month; on time when finished by their deadline. Each step counts for whoever held it. */
+  async steps(db: Queryable, siteId: string, start: number, end: number, g: Grouping) {
+    const { rows } = await db.query<{ key: string; step: ClockStep; steps: number; on_time: number }>(
+      `select ${keyOf(g, 's')} as key, s.step, count(*)::int as steps, count(*) filter (where s.done_at <= s.due_at)::int as on_time
+       from work_order_steps s join work_orders w on w.id = s.work_order_id
+       where s.site_id = $1 and ${range('s.done_at')} and not w.drill group by 1, 2`,
+      [siteId, start, end],
+    );
+    return rows;
+  },
+
+  async returnVisits(db: Queryable, siteId: string, start: number, end: number, g: Grouping) {
+    const { rows } = await db.query<{
+      key: string;
+      due: number;
+      done: number;
+      routine: number;
+      routine_on_time: number;
+      satisfied: number;
+      dissatisfied: number;
+      rated: number;
+    }>(
+      `select ${keyOf(g, 'w')} as key,
+         count(*) filter (where v.status <> 'superseded')::int as due,
+         count(*) filter (where v.status = 'done')::int as done,
+         count(*) filter (where v.rule = 'routine-next-day' and v.status <> 'superseded')::int as routine,
+         count(*) filter (where v.rule = 'routine-next-day' and v.status = 'done' and v.done_at <= v.due_at)::int as routine_on_time,
+         count(*) filter (where v.satisfaction = 'satisfied')::int as satisfied,
+         count(*) filter (where v.satisfaction = 'dissatisfied')::int as dissatisfied,
+         count(*) filter (where v.satisfaction is not null)::int as rated
+       from return_visits v join work_orders w on w.id = v.work_order_id
+       where v.site_id = $1 and ${range('v.planned_at')} and not w.drill group by 1`,
+      [siteId, start, end],
+    );
+    return rows;
+  },
+
+  async falseAlarms(db: Queryable, siteId: string, start: number, end: number) {
+    const { rows } = await db.query<{ rule: string; orders: number; false_alarms: number }>(
+      `select w.rule, count(*)::int as orders, count(*) filter (where w.status = 'false-alarm')::int as false_alarms
+       from work_orders w where w.site_id = $1 and w.source = 'anomaly' and ${range('w.created_at')} and not w.drill
+       group by w.rule order by w.rule`,
+      [siteId, start, end],
+    );
+    return rows;
+  },
+};

@@ -13,13 +13,11 @@ import { MAX_PHOTO_BYTES, type PhotosService } from '../services/photos.service.
 import type { ReportsService } from '../services/reports.service.ts';
 import type { ReturnVisitsService } from '../services/return-visits.service.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
+import { boardRoutes } from './board.routes.ts';
 import type { ConsoleParts } from './console-parts.ts';
 import { drillRoutes } from './drill.routes.ts';
-import { handoverRoutes } from './handover.routes.ts';
-import { siteRoutes } from './site.routes.ts';
-import { telemetryRoutes } from './telemetry.routes.ts';
-import { boardRoutes } from './board.routes.ts';
 import { toErrorBody } from './errors.ts';
+import { handoverRoutes } from './handover.routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { photoRoutes } from './photos.routes.ts';
 import { reportRoutes } from './reports.routes.ts';
@@ -27,7 +25,9 @@ import { returnVisitRoutes } from './return-visits.routes.ts';
 import { createRouter, type RegisteredRoute } from './router.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { sessionToken } from './session-token.ts';
+import { siteRoutes } from './site.routes.ts';
 import { systemRoutes } from './system.routes.ts';
+import { telemetryRoutes } from './telemetry.routes.ts';
 import { workOrderRoutes } from './work-orders.routes.ts';
 
 export interface AppServices {

@@ -56,17 +56,19 @@ export function createHandoverService(deps: HandoverDeps) {
          where site_id = $1 and acknowledged_at is not null and created_at >= to_timestamp($2::float8 / 1000)`,
         [siteId, midnight],
       ),
-      // Arrival is the audited on-site step of the work-order lifecycle.
+      // Arrival: the 'arrive' action on the work order's timeline (work_order_events).
       db.query<{ s: number | null }>(
-        `select avg(extract(epoch from a.at - w.created_at))::float8 as s from audit_log a
-         join work_orders w on a.subject_type = 'work-order' and a.subject_id = w.id::text
-         where w.site_id = $1 and a.action in ('work-order.on-site', 'work-order.arrive') and w.created_at >= to_timestamp($2::float8 / 1000)`,
+        `select avg(extract(epoch from e.at - w.created_at))::float8 as s from work_order_events e
+         join work_orders w on w.id = e.work_order_id
+         where w.site_id = $1 and e.action = 'arrive' and w.created_at >= to_timestamp($2::float8 / 1000)`,
         [siteId, midnight],
       ),
+      // A breach: a timed step (物业跟随制) whose deadline passed today before it was done, or still open past it.
       db.query<{ n: number }>(
-        `select count(distinct a.subject_id)::int as n from audit_log a join work_orders w on a.subject_type = 'work-order' and a.subject_id = w.id::text
-         where w.site_id = $1 and a.action like '%breach%' and a.at >= to_timestamp($2::float8 / 1000)`,
-        [siteId, midnight],
+        `select count(*)::int as n from work_order_steps
+         where site_id = $1 and due_at >= to_timestamp($2::float8 / 1000) and due_at < to_timestamp($3::float8 / 1000)
+           and (done_at is null or done_at > due_at)`,
+        [siteId, midnight, now],
       ),
     ]);
     const round = (s: number | null | undefined) => (s === null || s === undefined ? null : Math.round(Number(s)));

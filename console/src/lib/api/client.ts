@@ -6,17 +6,24 @@ import {
   drillStartedSchema,
   type ErrorCode,
   handoverNoteSchema,
+  type IntakeRequest,
   nightFlowDtoSchema,
   type OccupancyUpdate,
+  personDtoSchema,
+  photoDtoSchema,
   shiftKpisSchema,
   siteMapDtoSchema,
   type TelemetryBucket,
+  type TransitionRequest,
   unitConsumptionDtoSchema,
   unitDetailDtoSchema,
   userDtoSchema,
+  workOrderDetailSchema,
   workOrderDtoSchema,
 } from '@dutyroom/domain';
 import { z } from 'zod';
+
+export type PersonDto = z.infer<typeof personDtoSchema>;
 
 export class ApiError extends Error {
   constructor(
@@ -46,6 +53,8 @@ async function request<S extends z.ZodType>(schema: S, path: string, init: Reque
 }
 
 const post = (body: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(body) });
+const woPath = (id: string) => `/api/v1/work-orders/${encodeURIComponent(id)}`;
+const oneOrder = z.object({ workOrder: workOrderDtoSchema });
 const unitPath = (unitId: string) => `/api/v1/site/units/${encodeURIComponent(unitId)}`;
 
 export const api = {
@@ -55,7 +64,28 @@ export const api = {
   me: () => request(z.object({ user: userDtoSchema }), '/api/v1/me'),
   board: () => request(boardSnapshotSchema, '/api/v1/board'),
   acknowledge: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/acknowledge`, post({})),
-  dispatch: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/dispatch`, post({})),
+  workOrder: (id: string) => request(workOrderDetailSchema, woPath(id)),
+  transition: (id: string, body: TransitionRequest) => request(oneOrder, `${woPath(id)}/transitions`, post(body)),
+  note: (id: string, text: string) => request(z.unknown(), `${woPath(id)}/notes`, post({ text })),
+  tick: (id: string, itemId: string, done: boolean) =>
+    request(z.unknown(), `${woPath(id)}/checklist/${encodeURIComponent(itemId)}`, { method: 'PATCH', body: JSON.stringify({ done }) }),
+  intake: (body: IntakeRequest) => request(oneOrder, '/api/v1/work-orders', post(body)),
+  people: () => request(z.object({ items: z.array(personDtoSchema) }), '/api/v1/people'),
+  /** Multipart (field "photo"): the browser sets the boundary, so no JSON content type here. */
+  async uploadPhoto(id: string, file: File) {
+    const form = new FormData();
+    form.append('photo', file);
+    const response = await fetch(`${woPath(id)}/photos`, { method: 'POST', body: form, credentials: 'same-origin' });
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(body);
+      throw new ApiError(
+        parsed.success ? (parsed.data.error.code as ErrorCode) : 'INTERNAL',
+        parsed.success ? parsed.data.error.message : `HTTP ${response.status}`,
+      );
+    }
+    return z.object({ photo: photoDtoSchema }).or(photoDtoSchema).parse(body);
+  },
   siteMap: () => request(siteMapDtoSchema, '/api/v1/site/map'),
   unit: (unitId: string) => request(unitDetailDtoSchema, unitPath(unitId)),
   updateOccupancy: (unitId: string, update: OccupancyUpdate) =>

@@ -115,10 +115,16 @@ class Board {
     }
   }
 
-  /** 派单: to the grid's steward (the server picks the on-duty steward when the owner is off duty). */
-  async dispatch(id: string): Promise<ActionResult> {
+  /**
+   * 派单 in one click: to the order's department and person when it has them (the grid's steward
+   * for an anomaly), else to customer service's first steward; the work-order page picks others.
+   */
+  async dispatch(order: WorkOrderDto): Promise<ActionResult> {
     try {
-      const { workOrder } = await api.dispatch(id);
+      let assigneeId = order.assigneeId;
+      if (assigneeId === null) assigneeId = (await api.people()).items.find((p) => p.role === 'steward')?.id ?? null;
+      if (assigneeId === null) return { ok: false, code: 'NOT_FOUND', message: 'no one to dispatch to' };
+      const { workOrder } = await api.transition(order.id, { action: 'dispatch', department: order.department ?? 'customer-service', assigneeId });
       this.#upsert(this.workOrders, workOrder);
       return { ok: true };
     } catch (error) {

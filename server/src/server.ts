@@ -1,26 +1,27 @@
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
-import { type Config, indexSite, type SiteFile } from '@dutyroom/domain';
+import { type Config, detectors, indexSite, type SiteFile } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type AppServices, buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
-import { createConsoleLive } from './realtime/console-live.ts';
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
 import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
+import { createConsoleLive } from './realtime/console-live.ts';
 import { attachRealtime, type RealtimeServer } from './realtime/gateway.ts';
 import { createPhotoStore } from './repositories/photo-store.fs.ts';
 import { syncSite } from './repositories/site.repository.ts';
 import { createAuditService } from './services/audit.service.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
-import { createDrillService } from './services/drill.service.ts';
-import { createHandoverService } from './services/handover.service.ts';
-import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
 import { createDirectory } from './services/directory.ts';
+import { createDrillService } from './services/drill.service.ts';
 import { createEscalations, type Escalations } from './services/escalations.ts';
+import { createHandoverService } from './services/handover.service.ts';
 import { createPhotosService } from './services/photos.service.ts';
 import { createReportsService } from './services/reports.service.ts';
 import { createReturnVisitsService } from './services/return-visits.service.ts';
+import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
+import { createSiteSetupService } from './services/site-setup.service.ts';
 import { createWorkOrderClocks } from './services/work-order-clocks.service.ts';
 import type { WorkOrdersContext } from './services/work-orders.context.ts';
 import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
@@ -84,6 +85,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const telemetryReader = createTelemetryReader(config.influx, db);
   const consoleParts = {
     siteMap: createSiteMapService({ db, site: deps.site, telemetry: telemetryReader, now, onUnitChanged: (unit) => live.emit('unit:updated', unit) }),
+    siteSetup: createSiteSetupService(deps.site, detectors),
     telemetry: createTelemetryService(telemetryReader, deps.site),
     handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
     drill: createDrillService({ db, site: deps.site, mqtt: { ...config.mqtt, url: deps.mqttUrl }, telemetry: telemetryReader, now }),

@@ -162,6 +162,13 @@ describe.skipIf(!chromiumPresent)('console screens in Chromium', () => {
     await row.waitFor({ timeout: 5000 });
     await row.click();
     await expect(operator.locator('[data-testid="dead-letter-payload"]').innerText()).resolves.toContain('{"ts": oops');
+    // Devices and their mapping, grids and roster, thresholds, as the site file sets them.
+    const setup = operator.locator('[data-testid="site-setup"]');
+    await setup.locator('[data-testid="device-list"]', { hasText: 'wm-2-1-101' }).waitFor();
+    await setup.getByRole('button', { name: '网格与值班' }).click();
+    await expect(setup.innerText()).resolves.toContain('王管家');
+    await setup.getByRole('button', { name: '规则阈值' }).click();
+    await expect(setup.innerText()).resolves.toContain('vacant-unit-water');
     expect(await seriousA11yViolations(operator)).toEqual([]);
     await screenshot(operator, 'admin');
   });

@@ -105,3 +105,32 @@ export const drillStartedSchema = z.object({
   messages: z.number().int(),
 });
 export type DrillStarted = z.infer<typeof drillStartedSchema>;
+
+/** The site file's setup as the admin screen shows it: devices and their mapping, grids and roster, rule thresholds. */
+export const siteSetupDtoSchema = z.object({
+  devices: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      /** Unit, public area or building it belongs to. */
+      place: z.string(),
+      ecosystem: z.string(),
+      gateway: z.string().nullable(),
+      hasValve: z.boolean(),
+    }),
+  ),
+  grids: z.array(z.object({ id: z.string(), name: z.string(), steward: z.string(), units: z.number().int() })),
+  people: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })),
+  onDuty: z.string().nullable(),
+  /** Per detector: its defaults, the site's overrides and the overrides per unit type. */
+  rules: z.array(
+    z.object({
+      detector: z.string(),
+      rules: z.array(z.string()),
+      defaults: z.record(z.string(), z.unknown()),
+      site: z.record(z.string(), z.unknown()),
+      byUnitType: z.record(z.string(), z.record(z.string(), z.unknown())),
+    }),
+  ),
+});
+export type SiteSetupDto = z.infer<typeof siteSetupDtoSchema>;

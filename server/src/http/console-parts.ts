@@ -6,12 +6,14 @@ import type { DrillService } from '../services/drill.service.ts';
 import { ServiceError } from '../services/errors.ts';
 import type { HandoverService } from '../services/handover.service.ts';
 import type { SiteMapService } from '../services/site-map.service.ts';
+import type { SiteSetupService } from '../services/site-setup.service.ts';
 import type { TelemetryService } from '../telemetry/telemetry.service.ts';
 import { parseCookies } from './cookies.ts';
 
 /** What the console's routes (site map, telemetry, handover) need; composed in server.ts. */
 export interface ConsoleParts {
   readonly siteMap: SiteMapService;
+  readonly siteSetup: SiteSetupService;
   readonly telemetry: TelemetryService;
   readonly handover: HandoverService;
   readonly drill: DrillService;

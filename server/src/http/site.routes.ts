@@ -9,6 +9,7 @@ const unitParams = z.object({ unitId: z.string().regex(/^[\w.-]{1,64}$/, 'a unit
 export const siteRoutes = (deps: ConsoleRouteDeps) => async (app: FastifyInstance) => {
   const { siteMap } = deps.consoleParts;
   app.get('/api/v1/site/map', async (request) => siteMap.map(await userOf(deps.auth, request)));
+  app.get('/api/v1/site/setup', async (request) => deps.consoleParts.siteSetup.setup(await userOf(deps.auth, request)));
   app.get('/api/v1/site/units/:unitId', async (request) => {
     const { unitId } = parseWith(unitParams, request.params);
     return siteMap.unit(await userOf(deps.auth, request), unitId);

@@ -13,6 +13,7 @@ import {
   photoDtoSchema,
   shiftKpisSchema,
   siteMapDtoSchema,
+  siteSetupDtoSchema,
   type TelemetryBucket,
   type TransitionRequest,
   unitConsumptionDtoSchema,
@@ -86,6 +87,7 @@ export const api = {
     }
     return z.object({ photo: photoDtoSchema }).or(photoDtoSchema).parse(body);
   },
+  siteSetup: () => request(siteSetupDtoSchema, '/api/v1/site/setup'),
   siteMap: () => request(siteMapDtoSchema, '/api/v1/site/map'),
   unit: (unitId: string) => request(unitDetailDtoSchema, unitPath(unitId)),
   updateOccupancy: (unitId: string, update: OccupancyUpdate) =>

@@ -1,7 +1,8 @@
 import type { Severity } from '@dutyroom/domain';
 import { board } from './board.svelte.ts';
 
-const MUTE_KEY = 'dutyroom.alarm.muteLow';
+/** Per operator: one wall screen may be shared by the shift's operators, each with their own choice. */
+const muteKey = (username: string) => `dutyroom.alarm.muteLow.${username}`;
 
 /**
  * A tone pattern per severity, so an operator knows the severity without looking: P1 a fast
@@ -36,11 +37,12 @@ const PATTERNS: Record<Severity, { tones: readonly [number, number][]; type: Osc
 /**
  * The audible alarm (SPEC §8): sounds while a work order is unacknowledged, the pattern of the
  * most severe one, repeating until acknowledged. An operator may mute P3/P4 for themselves
- * (remembered in this browser); P1 and P2 cannot be muted. Browsers start audio only after a
+ * (remembered per operator in this browser); P1 and P2 cannot be muted. Browsers start audio only after a
  * user gesture: until then `needsGesture` is true and the header offers a button.
  */
 class AlarmManager {
-  mutedLow = $state(localStorage.getItem(MUTE_KEY) === '1');
+  mutedLow = $state(false);
+  #username = '';
   audioState = $state<'unavailable' | 'suspended' | 'running'>('unavailable');
   /** Patterns played so far, per severity (tests and the status line read it). */
   played = $state<Record<Severity, number>>({ P1: 0, P2: 0, P3: 0, P4: 0 });
@@ -62,7 +64,9 @@ class AlarmManager {
     return this.audioState !== 'running';
   }
 
-  start(): void {
+  start(username: string): void {
+    this.#username = username;
+    this.mutedLow = localStorage.getItem(muteKey(username)) === '1';
     if (this.#timer !== undefined) return;
     this.#ensureContext();
     // Any click or key on the page counts as the gesture that lets audio start.
@@ -81,7 +85,7 @@ class AlarmManager {
 
   toggleMuteLow(): void {
     this.mutedLow = !this.mutedLow;
-    localStorage.setItem(MUTE_KEY, this.mutedLow ? '1' : '0');
+    localStorage.setItem(muteKey(this.#username), this.mutedLow ? '1' : '0');
   }
 
   #ensureContext(): AudioContext | undefined {

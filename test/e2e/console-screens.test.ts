@@ -97,7 +97,7 @@ describe.skipIf(!chromiumPresent)('console screens in Chromium', () => {
 
     // An operator may look but not change occupancy.
     const denied = await operator.evaluate(
-      `fetch('/api/v1/site/units/1-1-102/occupancy', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'vacant' }) }).then((r) => r.status)`,
+      `fetch('/api/v1/site/units/1-1-102/occupancy', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'vacant' }) }).then((r) => r.status)`,
     );
     expect(denied).toBe(403);
 

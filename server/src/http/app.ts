@@ -93,10 +93,10 @@ export async function buildApp(deps: AppDeps) {
     },
   );
 
-  await app.register(siteRoutes(deps));
-  await app.register(telemetryRoutes(deps));
-  await app.register(handoverRoutes(deps));
-  await app.register(drillRoutes(deps));
+  siteRoutes(router, deps);
+  telemetryRoutes(router, deps);
+  handoverRoutes(router, deps);
+  drillRoutes(router, deps);
   app.all('/api/*', async () => {
     throw new ServiceError('NOT_FOUND', 'no such API route; see /api/v1/openapi.json');
   });

@@ -1,11 +1,18 @@
-import { drillStartSchema } from '@dutyroom/domain';
-import type { FastifyInstance } from 'fastify';
-import { type ConsoleRouteDeps, parseWith, userOf } from './console-parts.ts';
+import { drillStartedSchema, drillStartSchema } from '@dutyroom/domain';
+import type { ConsoleRouteDeps } from './console-parts.ts';
+import type { Router } from './router.ts';
 
 /** 演练: start a drill scenario from the console. */
-export const drillRoutes = (deps: ConsoleRouteDeps) => async (app: FastifyInstance) => {
-  app.post('/api/v1/drills', async (request) => {
-    const { scenario } = parseWith(drillStartSchema, request.body);
-    return deps.consoleParts.drill.start(await userOf(deps.auth, request), scenario);
-  });
-};
+export function drillRoutes(router: Router, deps: ConsoleRouteDeps): void {
+  router.route(
+    {
+      method: 'POST',
+      url: '/api/v1/drills',
+      summary: 'Start a drill: the scenario’s device messages are published with drill: true',
+      tag: 'drills',
+      body: drillStartSchema,
+      response: drillStartedSchema,
+    },
+    async ({ user, body }) => deps.consoleParts.drill.start(user, body.scenario),
+  );
+}

@@ -91,7 +91,7 @@ export const api = {
   siteMap: () => request(siteMapDtoSchema, '/api/v1/site/map'),
   unit: (unitId: string) => request(unitDetailDtoSchema, unitPath(unitId)),
   updateOccupancy: (unitId: string, update: OccupancyUpdate) =>
-    request(unitDetailDtoSchema, `${unitPath(unitId)}/occupancy`, { method: 'PUT', body: JSON.stringify(update) }),
+    request(unitDetailDtoSchema, `${unitPath(unitId)}/occupancy`, { method: 'PATCH', body: JSON.stringify(update) }),
   unitConsumption: (unitId: string, bucket: TelemetryBucket) =>
     request(unitConsumptionDtoSchema, `/api/v1/telemetry/units/${encodeURIComponent(unitId)}/consumption?bucket=${bucket}`),
   siteFlow: (minutes: number) => request(consumptionSeriesSchema, `/api/v1/telemetry/site/flow?minutes=${minutes}`),

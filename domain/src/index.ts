@@ -34,7 +34,7 @@ export * from './work-orders/actions.ts';
 export * from './work-orders/call-hours.ts';
 export * from './work-orders/escalation.ts';
 export * from './work-orders/lifecycle.ts';
-export * from './work-orders/local-time.ts';
+export { localMonth, monthRange } from './work-orders/local-time.ts';
 export * from './work-orders/policy-schema.ts';
 export * from './work-orders/return-visit.ts';
 export * from './work-orders/sla.ts';

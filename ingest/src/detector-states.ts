@@ -83,10 +83,19 @@ export class DetectorStates {
     this.dirty.delete(entry);
   }
 
-  /** Everything changed since the last call; they count as clean from now. */
-  takeDirty(): StateEntry[] {
-    const taken = [...this.dirty];
-    this.dirty = new Set();
+  /** Up to `limit` states changed since they were last taken, oldest change first; they count as clean from now. */
+  takeDirty(limit = Number.POSITIVE_INFINITY): StateEntry[] {
+    if (this.dirty.size <= limit) {
+      const all = [...this.dirty];
+      this.dirty = new Set();
+      return all;
+    }
+    const taken: StateEntry[] = [];
+    for (const entry of this.dirty) {
+      if (taken.length >= limit) break;
+      taken.push(entry);
+    }
+    for (const entry of taken) this.dirty.delete(entry);
     return taken;
   }
 

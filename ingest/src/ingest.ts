@@ -86,11 +86,12 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
   });
   await pipeline.start();
 
-  const client = await startMqttSource(
+  const source = await startMqttSource(
     pipeline,
     { mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: config.ingest.clientId, filters: subscriptionFilters(site) },
     log,
   );
+  const client = source.client;
   publish = createAnomalyPublisher(client, log);
 
   let ticking: Promise<void> | undefined;
@@ -115,11 +116,15 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
     async stop() {
       clearInterval(tickTimer);
       clearInterval(snapshotTimer);
+      // Stop taking messages (those not acknowledged are redelivered to the next start), finish
+      // storing what was taken, publish its anomaly events, then leave the broker.
+      source.pause();
       await ticking;
-      await client.endAsync();
       await pipeline.drain();
-      await pipeline.snapshot();
+      // Everything, in bounded rounds (a database that is gone must not hold the shutdown forever).
+      for (let round = 0; round < 1000 && pipeline.stats.dirty > 0; round++) if ((await pipeline.snapshot()) === 0) break;
       await telemetry.close();
+      await client.endAsync();
     },
   };
 }

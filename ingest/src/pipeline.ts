@@ -38,6 +38,8 @@ export interface PipelineDeps {
   readonly maxPayloadBytes: number;
   readonly holdDown?: HoldDownPolicy;
   readonly storm?: StormPolicy;
+  /** Detector states written per snapshot at most (default 2,000). */
+  readonly maxStatesPerSnapshot?: number;
   /** Idempotency keys remembered in memory (two generations of this many). */
   readonly recentKeys?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -50,12 +52,24 @@ export interface Pipeline {
   onMessage(topic: string, payload: Uint8Array, receivedAt: number): Promise<void>;
   /** Runs detector timers and held-down clears due at `now`; resolves once their changes are committed. */
   tick(now: number): Promise<void>;
-  /** Saves detector states changed since the last snapshot. */
+  /** Saves detector states changed since they were last saved (at most `maxStatesPerSnapshot`, oldest first). */
   snapshot(): Promise<number>;
   /** Resolves once everything received so far is persisted. */
   drain(): Promise<void>;
-  readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number };
+  readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number; readonly dirty: number };
 }
+
+/** How long a reading's idempotency key is remembered in memory (at least; docs/ingest.md). */
+const RECENT_KEYS_WINDOW_MS = 10 * 60_000;
+
+/** States per snapshot write: small enough that an anomaly never waits long behind one. */
+const SNAPSHOT_CHUNK = 100;
+/**
+ * States per snapshot: with one snapshot every 5 s, at most 400 state rows a second, so snapshots
+ * never take the database (with PGlite: the ingest's own thread) from telemetry and findings. Under
+ * heavier change the oldest changes go first and a state's snapshot lags more (docs/ingest.md §6).
+ */
+const MAX_STATES_PER_SNAPSHOT = 2_000;
 
 type Outcome = 'accepted' | 'partial' | 'rejected' | 'duplicate' | 'ignored';
 
@@ -67,7 +81,7 @@ type Outcome = 'accepted' | 'partial' | 'rejected' | 'duplicate' | 'ignored';
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { site, metrics, log, detectors } = deps;
   const states = new DetectorStates(detectors);
-  const recent = new RecentKeys(deps.recentKeys ?? 100_000);
+  const recent = new RecentKeys(deps.recentKeys ?? 200_000, RECENT_KEYS_WINDOW_MS);
   const flow = new AnomalyFlow({
     site,
     store: deps.anomalies,
@@ -84,6 +98,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const kind of d.appliesTo) byKind.set(kind, [...(byKind.get(kind) ?? []), i]);
   });
   let backlog = 0;
+  let snapshotting: Promise<number> | undefined;
 
   const deadLetter = (topic: string, payload: Uint8Array, reason: string, detail: string, receivedAt: number) => {
     metrics.rejections.inc({ reason });
@@ -170,7 +185,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         writes.push(deadLetter(topic, payload, 'impossible-value', `${reading.deviceId}: ${impossible}`, receivedAt));
         continue;
       }
-      if (recent.seen(reading.idempotencyKey)) {
+      if (recent.seen(reading.idempotencyKey, receivedAt)) {
         duplicates.push(reading.idempotencyKey);
         continue;
       }
@@ -252,24 +267,36 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await Promise.all(pending);
     },
 
-    snapshot() {
-      // Through the anomaly queue, so a snapshot never overwrites a newer state saved with a finding.
-      return flow.enqueue(async () => {
-        const dirty = states.takeDirty();
-        if (dirty.length === 0) return 0;
-        try {
-          await deps.states.save(
-            site.siteId,
-            dirty.map((e) => states.snapshotOf(e)),
-          );
-        } catch (error) {
-          states.markDirty(dirty);
-          metrics.storeRetries.inc({ what: 'detector-states' });
-          log.error({ err: error, states: dirty.length }, 'detector state snapshot failed; trying again at the next');
-          return 0;
+    async snapshot() {
+      // One snapshot at a time; states changed meanwhile wait for the next.
+      if (snapshotting !== undefined) return snapshotting;
+      const dirty = states.takeDirty(deps.maxStatesPerSnapshot ?? MAX_STATES_PER_SNAPSHOT);
+      snapshotting = (async () => {
+        let saved = 0;
+        // Through the anomaly queue, so a snapshot never overwrites a newer state saved with a
+        // finding; in chunks, so findings never wait behind a whole snapshot.
+        for (let i = 0; i < dirty.length; i += SNAPSHOT_CHUNK) {
+          const chunk = dirty.slice(i, i + SNAPSHOT_CHUNK);
+          saved += await flow.enqueue(async () => {
+            try {
+              await deps.states.save(
+                site.siteId,
+                chunk.map((e) => states.snapshotOf(e)),
+              );
+              return chunk.length;
+            } catch (error) {
+              states.markDirty(chunk);
+              metrics.storeRetries.inc({ what: 'detector-states' });
+              log.error({ err: error, states: chunk.length }, 'detector state snapshot failed; trying again at the next');
+              return 0;
+            }
+          });
         }
-        return dirty.length;
+        return saved;
+      })().finally(() => {
+        snapshotting = undefined;
       });
+      return snapshotting;
     },
 
     async drain() {
@@ -277,7 +304,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
 
     get stats() {
-      return { states: states.size, timers: states.timers.size, backlog };
+      return { states: states.size, timers: states.timers.size, backlog, dirty: states.dirtyCount };
     },
   };
 }

@@ -42,24 +42,31 @@ export function clockRule(reading: Reading): 'timestamp-future' | 'timestamp-pas
 }
 
 /**
- * Idempotency keys of recently accepted readings, in two generations of at most `capacity` each:
- * a QoS 1 redelivery or a replay within the last `capacity`–2×`capacity` readings is recognised in
- * memory, before any detector sees it. Older replays are caught by the database (the telemetry key,
- * `processed_events`) and by detectors ignoring readings older than their last.
+ * Idempotency keys of recently accepted readings, in two generations: a generation turns over when
+ * it holds `capacity` keys or is `windowMs` old, so a key is remembered for at least one window
+ * (unless 2 × capacity readings came meanwhile). A QoS 1 redelivery or a replay inside it is
+ * recognised before any detector sees it. The window is bounded on purpose: ecosystems without a
+ * message id get a content hash as key, and the same state hours later is a new observation
+ * (docs/protocol.md §2). Older replays meet the database: the telemetry key, `processed_events`.
  */
 export class RecentKeys {
   private current = new Set<string>();
   private previous = new Set<string>();
+  private generationStart = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly windowMs: number,
+  ) {}
 
-  /** True when the key was seen before; otherwise remembers it. */
-  seen(key: string): boolean {
-    if (this.current.has(key) || this.previous.has(key)) return true;
-    if (this.current.size >= this.capacity) {
+  /** True when the key was seen within the window; otherwise remembers it. */
+  seen(key: string, now: number): boolean {
+    if (this.current.size >= this.capacity || now - this.generationStart >= this.windowMs) {
       this.previous = this.current;
       this.current = new Set();
+      this.generationStart = now;
     }
+    if (this.current.has(key) || this.previous.has(key)) return true;
     this.current.add(key);
     return false;
   }

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { type Config, detectors, indexSite, type SiteFile } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { type AppServices, buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
@@ -80,6 +80,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   const broadcast = createLateBroadcast();
   const escalations = createEscalations(log.child({ module: 'server.escalations' }));
+  const escalationCounter = new Counter({
+    name: 'dutyroom_work_order_escalations_total',
+    help: 'SLA warnings (level 0) and escalations fired by this process, by level',
+    labelNames: ['kind', 'level'],
+    registers: [registry],
+  });
+  escalations.subscribe((e) => {
+    escalationCounter.inc({ kind: e.kind, level: String(e.level) });
+  });
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
   const live = createConsoleLive(site.siteId);
   const telemetryReader = createTelemetryReader(config.influx, db);

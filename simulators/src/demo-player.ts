@@ -1,100 +1,70 @@
-import { type MeterReadingPayload, type OccupancyStatus, type SiteFile, topics } from '@dutyroom/domain';
-import { connectMqtt, type Logger, type MqttConnection, waitForConnect } from '@dutyroom/platform';
-import { pick, seededRandom } from './random.ts';
+import type { SiteFile } from '@dutyroom/domain';
+import type { Logger, MqttConnection } from '@dutyroom/platform';
+import { seededRandom } from './random.ts';
+import { startRun } from './runner.ts';
 
 export interface DemoPlayerOptions {
+  /** Seconds between two readings of one meter (the demo's 30 s; real meters report every 5–15 minutes). */
   readonly intervalSeconds: number;
+  /** Seconds between two vacant-unit leaks started by the demo. */
   readonly leakEverySeconds: number;
   readonly seed: number;
+  /** Simulated time per wall time; default 1 (real time). */
+  readonly speed?: number | undefined;
 }
 
-interface Meter {
-  readonly siteId: string;
-  readonly deviceId: string;
-  readonly unitId: string;
-  readonly kind: 'water' | 'electricity';
-  readonly occupancy: OccupancyStatus;
-  total: number;
-  /** Litres per minute of a leak started by the demo (water meters only). */
-  leakLpm: number;
-}
-
-/** Hourly use factor: morning and evening peaks, nights near zero. */
-const DAY_PROFILE = [0.05, 0.03, 0.02, 0.02, 0.03, 0.1, 0.6, 1, 0.8, 0.4, 0.3, 0.4, 0.6, 0.4, 0.3, 0.3, 0.4, 0.7, 1, 0.9, 0.8, 0.6, 0.3, 0.1];
+const LEAK_MINUTES = 10;
 
 /**
- * Plays the demo community: every meter reports its register each interval (occupied units use
- * water and power along a daily profile, empty units nothing), and every `leakEverySeconds` a
- * vacant or custody unit starts leaking, which the ingest must catch.
+ * Plays the demo community for `npm start`: every device of the site file in its own ecosystem's
+ * format, in real time, with an ordinary day around it (swipes, faults, batteries), and every
+ * `leakEverySeconds` water starts running in an empty unit (vacant, custody or a closed shop)
+ * for ten minutes, which the ingest must catch within one meter interval. The leaking meters are
+ * native ones: the demo's promise holds whichever ecosystem adapters the ingest has.
  */
 export async function startDemoPlayer(site: SiteFile, connection: MqttConnection, options: DemoPlayerOptions, log: Logger) {
-  const random = seededRandom(options.seed);
-  const meters: Meter[] = site.units.flatMap((u) =>
-    u.devices
-      .filter((d) => d.kind === 'water-meter' || d.kind === 'electricity-meter')
-      .map((d) => ({
-        siteId: site.site.id,
-        deviceId: d.id,
-        unitId: u.id,
-        kind: d.kind === 'water-meter' ? ('water' as const) : ('electricity' as const),
-        occupancy: u.occupancy.status,
-        total: Math.round(random() * (d.kind === 'water-meter' ? 300 : 5000) * 1000) / 1000,
-        leakLpm: 0,
-      })),
+  const run = await startRun({
+    site,
+    connection,
+    seed: options.seed,
+    speed: options.speed ?? 1,
+    meterIntervalSeconds: options.intervalSeconds,
+    ambient: true,
+    clientId: `dutyroom-sim-${process.pid}`,
+  });
+  const sim = run.simulation;
+  const random = seededRandom(options.seed + 1);
+  const leakable = sim.devices.filter(
+    (d) => d.kind === 'water-meter' && d.encodable.ecosystem === 'native' && ['vacant', 'custody', 'shop-closed'].includes(d.occupancy),
   );
-  const client = connectMqtt(connection, { clientId: `dutyroom-sim-${process.pid}`, clean: true });
-  await waitForConnect(client);
-
-  const publish = (meter: Meter, now: number) => {
-    const payload: MeterReadingPayload = { ts: now, total: Math.round(meter.total * 1000) / 1000, unit: meter.kind === 'water' ? 'm3' : 'kWh' };
-    client.publish(topics.deviceMessage(meter.siteId, meter.deviceId, 'reading'), JSON.stringify(payload), { qos: 1 });
-  };
-  const advance = (meter: Meter, seconds: number, now: number) => {
-    const hour = new Date(now).getHours();
-    const inUse = meter.occupancy === 'occupied' || meter.occupancy === 'decorating';
-    const profile = DAY_PROFILE[hour] ?? 0.3;
-    if (meter.kind === 'water') meter.total += ((inUse ? profile * 0.4 * random() : 0) + meter.leakLpm) * (seconds / 60) * 0.001;
-    else meter.total += (inUse ? profile * 1.5 * random() : 0.002) * (seconds / 3600);
-  };
-
-  // Spread each round over the interval so the broker sees a steady stream, not bursts.
-  const slice = Math.max(1, Math.ceil(meters.length / (options.intervalSeconds * 10)));
-  let cursor = 0;
-  const tick = setInterval(() => {
-    const now = Date.now();
-    for (let i = 0; i < slice; i++) {
-      const meter = meters[cursor];
-      cursor = (cursor + 1) % meters.length;
-      if (meter === undefined) continue;
-      advance(meter, options.intervalSeconds, now);
-      publish(meter, now);
-    }
-  }, 100);
-
-  const leakable = meters.filter((m) => m.kind === 'water' && ['vacant', 'custody', 'shop-closed'].includes(m.occupancy));
   const startLeak = () => {
-    const candidates = leakable.filter((m) => m.leakLpm === 0);
-    if (candidates.length === 0) return;
-    const meter = pick(random, candidates);
-    meter.leakLpm = 20 + Math.round(random() * 40);
-    advance(meter, 30, Date.now());
-    publish(meter, Date.now());
-    log.info({ unitId: meter.unitId, litresPerMinute: meter.leakLpm }, 'demo: water starts running in an empty unit');
-    // Someone closes the valve after a while; the anomaly clears, the work order stays.
-    setTimeout(() => {
-      meter.leakLpm = 0;
-    }, 10 * 60_000).unref();
+    const candidates = leakable.filter((m) => m.extraFlowUntil < sim.now);
+    const meter = candidates[Math.floor(random() * candidates.length)];
+    if (meter === undefined) return;
+    // A running tap or a loose hose: 20–30 L/min, ≥ 10 L within one 30 s interval yet below the burst rule (2 m³/h).
+    const litresPerMinute = 20 + Math.round(random() * 10);
+    const at = run.clock.now();
+    sim.schedule(at, 'demo leak', (ts) => {
+      sim.advanceMeter(meter, ts);
+      meter.extraFlowLitresPerMinute = litresPerMinute;
+      // Someone closes the valve after a while; the anomaly clears, the work order stays.
+      meter.extraFlowUntil = ts + LEAK_MINUTES * 60_000;
+    });
+    log.info({ unitId: meter.unitId, litresPerMinute }, 'demo: water starts running in an empty unit');
   };
   const leaks = setInterval(startLeak, options.leakEverySeconds * 1000);
-  setTimeout(startLeak, 5000).unref();
+  const first = setTimeout(startLeak, 5000);
+  first.unref();
 
-  log.info({ meters: meters.length, intervalSeconds: options.intervalSeconds }, 'demo simulator running');
+  const meters = sim.devices.filter((d) => d.kind === 'water-meter' || d.kind === 'electricity-meter').length;
+  log.info({ devices: sim.devices.length, meters, intervalSeconds: options.intervalSeconds }, 'demo simulator running');
   return {
-    meters: meters.length,
+    meters,
+    devices: sim.devices.length,
     async stop() {
-      clearInterval(tick);
       clearInterval(leaks);
-      await client.endAsync();
+      clearTimeout(first);
+      await run.stop();
     },
   };
 }

@@ -80,6 +80,15 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const json = await f.api<Err>('POST', `/api/v1/work-orders/${order.id}/photos`, { photo: 'x' });
       expect(json.status).toBe(415);
       expect((await f.api<{ photos: PhotoDto[] }>('GET', `/api/v1/work-orders/${order.id}`)).body.photos).toHaveLength(1);
+
+      // An action names the photos that document it; a photo of another order is refused.
+      const cancel = await act(order.id, { action: 'cancel', reason: '业主自行处理', photoIds: ['999999'] });
+      expect(cancel.status).toBe(400);
+      const withPhoto = await act(order.id, { action: 'cancel', reason: '业主自行处理', photoIds: [photo.id] });
+      expect(withPhoto.status).toBe(200);
+      const timeline = (await f.api<{ timeline: { action: string; payload: { photoIds?: string[] } }[] }>('GET', `/api/v1/work-orders/${order.id}`)).body
+        .timeline;
+      expect(timeline.find((e) => e.action === 'cancel')?.payload.photoIds).toEqual([photo.id]);
     });
 
     it('回访规程 每月末汇总: monthly statistics per site, department and person, as JSON, CSV and XLSX', async () => {

@@ -1,7 +1,12 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { EscalationEvent, WorkOrderDto } from '@dutyroom/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleSocket } from '../harness/clients.ts';
-import { available, waitFor } from '../harness/servers.ts';
+import { available, servers, waitFor } from '../harness/servers.ts';
 import { type DbKind, type Fixture, MINUTE, startFixture, startWorkOrdersServer, T0 } from './work-orders-fixtures.ts';
 
 type One = { workOrder: WorkOrderDto };
@@ -77,6 +82,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
           ['escalation', 3, 'manager', 'zhou'],
         ]);
         await waitFor(() => pushed.length === 5, 'the escalations on the socket');
+        const metrics = await (await fetch(`${f.server.url}/metrics`)).text();
+        expect(metrics).toContain('dutyroom_work_order_escalations_total{kind="escalation",level="3"} 2');
         expect((await f.api<{ workOrder: WorkOrderDto }>('GET', `/api/v1/work-orders/${order.id}`)).body.workOrder.escalationLevel).toBe(3);
 
         // Somebody acts: the next step's clock starts from zero.
@@ -150,6 +157,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
     it('003 客服: the 24-hour progress update is a reminder on the order until it is done', async () => {
       // A morning (10:00 local), so 24 h later is not in a quiet period (服务细节).
       f.clock.now = T0 + 7 * 24 * 60 * MINUTE;
+      // The orders of the tests before are owed their updates too: remind them first.
+      await f.server.slaTicker.tick();
       const start = f.clock.now;
       const order = await dispatched();
       expect(order.progressUpdateDueAt).toBe(start + 24 * 60 * MINUTE);
@@ -171,3 +180,75 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
     });
   });
 }
+
+/** Two real OS processes (each its own server, pool and event loop) racing over PostgreSQL. */
+describe.skipIf(!(await available('postgres')))('SLA clocks in two server processes', () => {
+  let f: Fixture;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    f = await startFixture('postgres');
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill();
+    await f?.close();
+  });
+
+  const spawnServer = async (name: string, siteFile: string, schema: string): Promise<ChildProcess> => {
+    const child = fork(fileURLToPath(new URL('./work-orders-process.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        WO_SITE_FILE: siteFile,
+        WO_DATABASE_URL: servers.postgres.url,
+        WO_SCHEMA: schema,
+        WO_NOW: String(f.clock.now),
+        WO_BROKER_URL: f.broker.url,
+        WO_DATA_DIR: f.dataDir,
+        WO_NAME: name,
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.push(child);
+    await once(child, 'message');
+    return child;
+  };
+  const tick = async (child: ChildProcess, now: number): Promise<EscalationEvent[]> => {
+    const answer = once(child, 'message');
+    child.send({ type: 'tick', now });
+    const [reply] = (await answer) as [{ type: string; events?: EscalationEvent[]; message?: string }];
+    if (reply.type !== 'ticked') throw new Error(`the child failed: ${reply.message}`);
+    return reply.events ?? [];
+  };
+
+  it('fire each warning and escalation once between them', async () => {
+    const start = f.clock.now;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const created = await f.api<One>('POST', '/api/v1/work-orders', {
+        category: 'complaint',
+        channel: 'visit',
+        description: `噪音投诉 ${i}`,
+        severity: 'P2',
+        dispatch: { department: 'customer-service', assigneeId: 'wang' },
+      });
+      ids.push(created.body.workOrder.id);
+    }
+    const [{ schema } = { schema: '' }] = (await f.db.query<{ schema: string }>('select current_schema() as schema')).rows;
+    const siteFile = join(f.dataDir, 'site.yaml');
+    // JSON is YAML: the parsed site file, written back for the child processes.
+    await writeFile(siteFile, JSON.stringify(f.site));
+    const [a, b] = await Promise.all([spawnServer('p1', siteFile, schema), spawnServer('p2', siteFile, schema)]);
+    const events: EscalationEvent[] = [];
+    // Contact step for customer service: 30 min; warn at 24; P2 re-escalates every 10 minutes.
+    for (const minutes of [24, 30, 40, 50]) {
+      const now = start + minutes * MINUTE;
+      const [fromA, fromB] = await Promise.all([tick(a, now), tick(b, now)]);
+      events.push(...fromA, ...fromB);
+    }
+    const mine = events.filter((e) => ids.includes(e.workOrderId)).map((e) => `${e.workOrderId}:${e.kind}:${e.count}`);
+    expect(new Set(mine).size).toBe(mine.length);
+    expect(mine).toHaveLength(10 * 4);
+    for (const child of [a, b]) child.send({ type: 'stop' });
+    await Promise.all([once(a, 'exit'), once(b, 'exit')]);
+  });
+});

@@ -1,6 +1,7 @@
-import type { ReturnVisitDto, WorkOrderDetail, WorkOrderDto } from '@dutyroom/domain';
+import { type ReturnVisitDto, topics, type WorkOrderDetail, type WorkOrderDto } from '@dutyroom/domain';
+import { findAnomaly } from '@dutyroom/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleSocket } from '../harness/clients.ts';
+import { consoleSocket, devicePublisher } from '../harness/clients.ts';
 import { available, waitFor } from '../harness/servers.ts';
 import { type DbKind, type Fixture, insertAnomaly, MINUTE, startFixture } from './work-orders-fixtures.ts';
 
@@ -219,6 +220,32 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       expect((await detail(id)).workOrder.status).toBe('on-site');
     });
 
+    it('follows the ingest over MQTT: the opened event opens the order, a cleared event that closes orders closes it', async () => {
+      const device = await devicePublisher(f.broker.url);
+      try {
+        const id = await insertAnomaly(f.db, f.siteId, { rule: 'device-offline', unitId: '2-1-101', severity: 'P3', at: f.clock.now + 3 });
+        const publish = async (change: 'opened' | 'cleared') => {
+          const anomaly = await findAnomaly(f.db, id);
+          await device.publishAsync(topics.anomaly(f.siteId, id), JSON.stringify({ change, anomaly }), { qos: 1, retain: true });
+        };
+        await publish('opened');
+        const opened = await waitFor(async () => {
+          const { rows } = await f.db.query<{ id: string; status: string; department: string; assignee_id: string }>(
+            'select id::text as id, status, department, assignee_id from work_orders where anomaly_id = $1',
+            [id],
+          );
+          return rows[0];
+        }, 'the order of the anomaly event');
+        expect(opened).toMatchObject({ status: 'dispatched', department: 'maintenance', assignee_id: 'chen' });
+
+        await f.db.query(`update anomalies set status = 'cleared', clear_closes_work_order = true, version = version + 1 where id = $1`, [id]);
+        await publish('cleared');
+        await waitFor(async () => (await detail(opened.id)).workOrder.status === 'closed', 'the order closed by the clear');
+      } finally {
+        await device.endAsync();
+      }
+    });
+
     it('社区管家工作职责: the vacant-unit checklist is ticked, and reaching the owner makes the door notice unnecessary', async () => {
       const anomaly = await insertAnomaly(f.db, f.siteId, { at: f.clock.now + 2 });
       await f.server.workOrders.onAnomaly(anomaly);
@@ -228,6 +255,11 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const items = Object.fromEntries(ticked.body.workOrder.checklist.map((i) => [i.id, i]));
       expect(items['phone-owner']).toMatchObject({ done: true, doneBy: '值班员 张敏', note: '业主在外地' });
       expect(items['leave-notice']?.notApplicable).toBe(true);
+      const unreachable = await f.api<One>('PATCH', `/api/v1/work-orders/${id}/checklist/phone-owner`, { done: true, ownerReached: false });
+      const notice = unreachable.body.workOrder.checklist.find((i) => i.id === 'leave-notice');
+      expect(notice?.notApplicable).toBeUndefined();
+      expect(notice?.zh).toContain('联系不上业主');
+      expect(unreachable.body.workOrder.checklist.find((i) => i.id === 'phone-owner')?.done).toBe(true);
       expect((await f.api<Err>('PATCH', `/api/v1/work-orders/${id}/checklist/nope`, { done: true })).body.error.code).toBe('NOT_FOUND');
     });
 

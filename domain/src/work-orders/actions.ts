@@ -60,8 +60,15 @@ export const intakeRequestSchema = z.strictObject({
 });
 export type IntakeRequest = z.infer<typeof intakeRequestSchema>;
 
+/** Photos uploaded first (POST …/photos), then named by the action they document. */
+const photoIds = z
+  .array(z.string().regex(/^\d{1,12}$/, 'a photo id'))
+  .max(20)
+  .optional();
+
 const common = {
   note: note.optional(),
+  photoIds,
   /** A retry with the same key changes nothing (a phone on a bad network sends twice). */
   idempotencyKey: z.string().min(8).max(100).optional(),
   /** The version the person saw; a later change in between refuses the action (409). */
@@ -82,6 +89,7 @@ export const transitionRequestSchema = z.discriminatedUnion('action', [
     /** When the work was actually finished, if earlier than now (the report-back clock counts from it). */
     completedAt: epochMs.optional(),
     repairKind: z.enum(repairKinds).optional(),
+    photoIds,
     idempotencyKey: common.idempotencyKey,
     expectedVersion: common.expectedVersion,
   }),

@@ -88,17 +88,27 @@ export const workOrderPolicySchema = z.strictObject({
   returnVisits: returnVisitPolicySchema.prefault({}),
   /** Which department an anomaly's order goes to, by rule id; other rules go to `default`. */
   ruleDepartments: z.record(z.string(), z.enum(departments)).default({
+    // SPEC §5: security for fire, gas and doors; maintenance for devices, pipes and meters; the
+    // grid's steward (customer service) for water and custody matters that start with the owner.
     'fire-alarm': 'security',
+    'fire-confirmed': 'security',
+    'fire-fault': 'maintenance',
     'gas-alarm': 'security',
     'door-forced': 'security',
     'door-held-open': 'security',
-    'fire-door': 'security',
-    'access-denied': 'security',
+    'fire-door-open': 'security',
+    'fire-door-locked': 'security',
+    'repeated-denied-card': 'security',
+    'repeated-denied-door': 'security',
+    'deactivated-card': 'security',
+    'vacant-unit-electricity': 'maintenance',
+    burst: 'maintenance',
     'device-offline': 'maintenance',
+    'gateway-offline': 'maintenance',
     'low-battery': 'maintenance',
     tamper: 'maintenance',
     'counter-backwards': 'maintenance',
-    burst: 'maintenance',
+    'meter-jump': 'maintenance',
   }),
   /** 管家职责: an anomaly in a unit goes to the grid's steward (customer service) unless the rule says otherwise. */
   defaultDepartment: z.enum(departments).default('customer-service'),

@@ -83,9 +83,14 @@ export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
     apply: (work, policy) =>
       db.transaction(async (tx) => {
         if (work.idempotencyKey !== undefined) {
-          const fresh = await tx.query('insert into processed_events (key) values ($1) on conflict do nothing returning key', [
-            storableText(work.idempotencyKey, 1000),
-          ]);
+          // A key seen within the last hour is a replay; older, it is a new observation of the same
+          // content (ecosystems without message ids key by content hash: docs/protocol.md §2).
+          const fresh = await tx.query(
+            `insert into processed_events (key, at) values ($1, now()) on conflict (key) do update set at = excluded.at
+             where processed_events.at < now() - interval '1 hour' returning key`,
+            // Namespaced by site: two sites on one database may name devices alike.
+            [storableText(`${work.siteId}|${work.idempotencyKey}`, 1000)],
+          );
           if (fresh.rows.length === 0) return { changes: [], clearsDueAt: [], folded: 0, replay: true };
         }
         const changes: AnomalyChange[] = [];

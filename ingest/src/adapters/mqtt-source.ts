@@ -23,13 +23,22 @@ export interface MqttSourceOptions {
  * reads on while its writes are group-committed, up to `maxInFlight` messages not yet stored,
  * then waits (back-pressure reaches the broker through TCP).
  */
-export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOptions, log: Logger): Promise<MqttClient> {
+export interface MqttSource {
+  readonly client: MqttClient;
+  /** Takes no more messages; those not yet acknowledged stay with the broker. */
+  pause(): void;
+}
+
+export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOptions, log: Logger): Promise<MqttSource> {
   const client = connectMqtt(options.mqtt, { clientId: options.clientId, clean: false, protocolVersion: 4, ...options.connectOptions });
   const maxInFlight = options.maxInFlight ?? 10_000;
   let inFlight = 0;
   let resume: (() => void) | undefined;
+  let paused = false;
 
   client.handleMessage = (packet, done) => {
+    // Paused for shutdown: never acknowledged, so the broker keeps it for the next start.
+    if (paused) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const handled = pipeline.onMessage(packet.topic, payload, Date.now());
     if ((packet.qos ?? 0) > 0) {
@@ -72,5 +81,10 @@ export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOpt
   client.on('offline', () => log.warn('MQTT broker unreachable; reconnecting'));
   await waitForConnect(client);
   await firstSubscription;
-  return client;
+  return {
+    client,
+    pause() {
+      paused = true;
+    },
+  };
 }

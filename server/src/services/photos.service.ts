@@ -6,6 +6,7 @@ import { historyRepository } from '../repositories/work-order-history.repository
 import { workOrdersRepository } from '../repositories/work-orders.repository.ts';
 import { requireSiteAccess } from './access.ts';
 import { ServiceError } from './errors.ts';
+import { writeOrder } from './work-order-changes.ts';
 import { actorOf, dtoOf, type WorkOrdersContext } from './work-orders.context.ts';
 
 /** Image types a phone sends, recognised by their first bytes (the declared type alone is not trusted). */
@@ -55,7 +56,9 @@ export function createPhotosService(ctx: WorkOrdersContext, store: PhotoStore) {
           subjectId: id,
           detail: { siteId: site.siteId, photoId, sizeBytes: file.bytes.length },
         });
-        const order = await workOrdersRepository.find(tx, id);
+        // A new version, so consoles holding the order take the change.
+        const current = await workOrdersRepository.lock(tx, id);
+        const order = current && (await writeOrder(tx, current, {}, t));
         return { photoId, order };
       });
       if (result.order) ctx.broadcast.workOrder(dtoOf(ctx, result.order));

@@ -55,7 +55,8 @@ export async function clockPatch(
   if (before.step_id !== null) await historyRepository.closeStep(tx, before.step_id, Math.min(opts.stepDoneAt ?? now, now));
   const owed = progressOwed(after.status) && (after.unit_id !== null || after.owner_phone !== null);
   const progress: WorkOrderPatch = owed
-    ? { progress_due_at: before.progress_due_at ?? progressUpdateDueAt(after.created_at, ctx.policy.timeStandards, ctx.policy.callHours, ctx.site.timezone) }
+    ? // Counted from now when the order opens or is reopened; a running reminder keeps its time.
+      { progress_due_at: before.progress_due_at ?? progressUpdateDueAt(now, ctx.policy.timeStandards, ctx.policy.callHours, ctx.site.timezone) }
     : { progress_due_at: null, progress_overdue: false };
   const clock = stepClock(facts, ctx.policy.timeStandards, ctx.policy.escalation.warnAtFraction);
   if (clock === undefined)
@@ -104,6 +105,11 @@ function payloadOf(change: Change): Record<string, unknown> {
 export async function applyChange(tx: Queryable, ctx: WorkOrdersContext, order: WorkOrderRecord, change: Change, actor: Actor): Promise<ChangeResult> {
   const now = ctx.now();
   const to = nextStatus(order.status, change.action as WorkOrderAction);
+  if ('photoIds' in change && change.photoIds !== undefined && change.photoIds.length > 0) {
+    const known = new Set((await historyRepository.photos(tx, order.id)).map((p) => p.id));
+    const unknown = change.photoIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new ServiceError('VALIDATION', `photoIds: work order ${order.id} has no photo ${unknown.join(', ')}`);
+  }
   const patch: WorkOrderPatch = { status: to, status_since: now };
   const visits: ReturnVisitDto[] = [];
   let returnVisitDueAt: number | null = null;

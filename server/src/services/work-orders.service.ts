@@ -2,7 +2,6 @@ import {
   allowedActions,
   type BoardSnapshot,
   type ChecklistEntry,
-  checklistFor,
   type Department,
   type IntakeRequest,
   isOpenStatus,
@@ -14,16 +13,16 @@ import {
   type WorkOrderDto,
   type WorkOrderListQuery,
 } from '@dutyroom/domain';
-import type { Queryable } from '@dutyroom/platform';
 import { anomaliesRepository } from '../repositories/anomalies.repository.ts';
 import { audit } from '../repositories/audit.repository.ts';
 import { returnVisitsRepository } from '../repositories/return-visits.repository.ts';
 import { historyRepository } from '../repositories/work-order-history.repository.ts';
-import { type NewWorkOrder, type WorkOrderRecord, workOrdersRepository } from '../repositories/work-orders.repository.ts';
+import { type WorkOrderRecord, workOrdersRepository } from '../repositories/work-orders.repository.ts';
 import { requireSiteAccess } from './access.ts';
 import { ServiceError } from './errors.ts';
-import { applyChange, type ChangeResult, clockPatch, writeOrder } from './work-order-changes.ts';
-import { type Actor, actorOf, dtoOf, SYSTEM_ACTOR, type WorkOrdersContext } from './work-orders.context.ts';
+import { applyChange, type ChangeResult, writeOrder } from './work-order-changes.ts';
+import { workOrderSupport } from './work-order-support.ts';
+import { actorOf, dtoOf, SYSTEM_ACTOR, type WorkOrdersContext } from './work-orders.context.ts';
 
 export type { Broadcast } from './work-orders.context.ts';
 
@@ -35,53 +34,7 @@ const maskPhone = (phone: string) => (phone.length <= 7 ? '****' : `${phone.slic
 export function createWorkOrdersService(ctx: WorkOrdersContext) {
   const { db, site, broadcast, now, log } = ctx;
 
-  const publish = (result: ChangeResult | undefined) => {
-    if (result === undefined) return;
-    broadcast.workOrder(dtoOf(ctx, result.order));
-    for (const v of result.returnVisits) broadcast.returnVisit(v);
-  };
-
-  /** Loads and locks an order of this site, or NOT_FOUND. */
-  async function lockOrder(tx: Queryable, id: string): Promise<WorkOrderRecord> {
-    const order = await workOrdersRepository.lock(tx, id);
-    if (order === undefined || order.site_id !== site.siteId) throw new ServiceError('NOT_FOUND', `no work order ${id}`);
-    return order;
-  }
-
-  /** Inserts an order, starts its clock, and dispatches it when someone is known. Null when the anomaly has one already. */
-  async function open(
-    tx: Queryable,
-    o: NewWorkOrder,
-    actor: Actor,
-    dispatch: TransitionRequest | undefined,
-    detail: object,
-  ): Promise<ChangeResult | undefined> {
-    const id = await workOrdersRepository.insert(tx, o);
-    if (id === undefined) return undefined;
-    const fresh = await workOrdersRepository.find(tx, id);
-    if (fresh === undefined) throw new Error(`work order ${id} vanished inside its transaction`);
-    const started = await writeOrder(tx, fresh, await clockPatch(tx, ctx, fresh, {}, o.now), o.now);
-    await historyRepository.addEvent(tx, { workOrderId: id, at: o.now, actor: actor.displayName, action: 'open', to: 'created', payload: detail });
-    await audit(tx, {
-      actor: actor.username,
-      action: 'work-order.opened',
-      subjectType: 'work-order',
-      subjectId: id,
-      detail: { siteId: o.siteId, ...detail },
-      at: o.now,
-    });
-    return dispatch === undefined ? { order: started, returnVisits: [] } : applyChange(tx, ctx, started, dispatch, actor);
-  }
-
-  function checklist(rule: string, unitId: string | null): ChecklistEntry[] {
-    const unit = unitId === null ? undefined : site.unit(unitId);
-    return checklistFor(rule, { keyHeld: unit?.keyHeld ?? false, hasValve: unit !== undefined && ctx.unitsWithValve.has(unit.id) });
-  }
-
-  const ownerOf = (unitId: string | null) => {
-    const owner = unitId === null ? undefined : ctx.siteFile.units.find((u) => u.id === unitId)?.owner;
-    return owner === undefined ? null : { name: owner.name, phone: owner.phone };
-  };
+  const { publish, lockOrder, open, checklist, refollow, ownerOf } = workOrderSupport(ctx);
 
   return {
     /**
@@ -309,19 +262,20 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
         if (!isOpenStatus(current.status)) throw new ServiceError('WO_INVALID_TRANSITION', `a work order that is ${current.status} has its checklist closed`);
         if (!current.checklist.some((i) => i.id === itemId)) throw new ServiceError('NOT_FOUND', `work order ${id} has no checklist item "${itemId}"`);
         const t = now();
-        const items = current.checklist.map((item): ChecklistEntry => {
-          if (item.id === itemId)
-            return {
-              ...item,
-              done: tick.done,
-              doneAt: tick.done ? t : null,
-              doneBy: tick.done ? actor.displayName : null,
-              ...(tick.note ? { note: tick.note } : {}),
-            };
-          // 社区管家工作职责: the notice at the door is for a unit without a key whose owner cannot be reached.
-          if (item.id === 'leave-notice' && itemId === 'phone-owner' && tick.ownerReached !== undefined) return { ...item, notApplicable: tick.ownerReached };
-          return item;
-        });
+        const ticked = current.checklist.map(
+          (item): ChecklistEntry =>
+            item.id === itemId
+              ? {
+                  ...item,
+                  done: tick.done,
+                  doneAt: tick.done ? t : null,
+                  doneBy: tick.done ? actor.displayName : null,
+                  ...(tick.note ? { note: tick.note } : {}),
+                }
+              : item,
+        );
+        // 社区管家工作职责: the checklist follows the unit's facts; whether the owner was reached decides the notice at the door.
+        const items = tick.ownerReached === undefined || current.rule === null ? ticked : refollow(current.rule, current.unit_id, ticked, tick.ownerReached);
         const updated = await writeOrder(tx, current, { checklist: items }, t);
         await historyRepository.addEvent(tx, { workOrderId: id, at: t, actor: actor.displayName, action: 'checklist', payload: { itemId, ...tick } });
         await audit(tx, {

@@ -1,0 +1,251 @@
+import type { SiteFile } from '@dutyroom/domain';
+import { ambientEventsOfDay } from './ambient.ts';
+import { localTime } from './encoders/frames.ts';
+import type { Observation, WireMessage } from './observation.ts';
+import { litresDrawn, powerKw } from './profiles.ts';
+import { seededRandom } from './random.ts';
+import { buildSimDevices, type SimDevice } from './sim-devices.ts';
+import { Timeline } from './timeline.ts';
+import { type EcosystemSettings, ecosystemSettings } from './wire.ts';
+
+export interface SimulationOptions {
+  readonly site: SiteFile;
+  readonly seed: number;
+  /** Simulated epoch ms at which the simulation starts. */
+  readonly startTs: number;
+  /** Overrides every meter's reporting interval (the demo's 30 s). */
+  readonly meterIntervalSeconds?: number | undefined;
+  /** Life without a scenario: card swipes, panel faults, devices dropping off, batteries running down. */
+  readonly ambient?: boolean | undefined;
+  /** 演练: every message is flagged as a drill where the format can say so (native `drill: true`). */
+  readonly drill?: boolean | undefined;
+  readonly settings?: EcosystemSettings | undefined;
+}
+
+/** A message and the simulated instant it was produced at. */
+export interface Emitted {
+  readonly ts: number;
+  readonly deviceId: string;
+  readonly message: WireMessage;
+}
+
+type Entry = { readonly type: 'report'; readonly device: SimDevice } | { readonly type: 'event'; readonly label: string; readonly run: (ts: number) => void };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The community in motion: each device reports on its own interval, scheduled events (scenario
+ * steps, ambient life) happen at their instant, and everything comes out as the wire messages of
+ * each device's ecosystem, in simulated-time order. Pure of I/O and of the wall clock: a runner
+ * (src/runner.ts) decides when to advance and where the messages go.
+ */
+export class Simulation {
+  readonly site: SiteFile;
+  readonly devices: readonly SimDevice[];
+  readonly settings: EcosystemSettings;
+  readonly drill: boolean;
+  readonly #random: () => number;
+  readonly #byId: Map<string, SimDevice>;
+  readonly #timeline = new Timeline<Entry>();
+  readonly #offlineGateways = new Set<string>();
+  #out: Emitted[] = [];
+  #now: number;
+  #ambientUntil: number;
+  readonly #ambient: boolean;
+  /** Counts per event label, for the run summary. */
+  readonly eventsRun = new Map<string, number>();
+
+  constructor(options: SimulationOptions) {
+    this.site = options.site;
+    this.#random = seededRandom(options.seed);
+    this.devices = buildSimDevices(options.site, {
+      startTs: options.startTs,
+      random: this.#random,
+      meterIntervalSeconds: options.meterIntervalSeconds,
+      wornBatteries: options.ambient ?? true,
+    });
+    this.#byId = new Map(this.devices.map((d) => [d.id, d]));
+    this.settings = options.settings ?? ecosystemSettings(options.site);
+    this.drill = options.drill ?? false;
+    this.#now = options.startTs;
+    this.#ambient = options.ambient ?? true;
+    this.#ambientUntil = options.startTs;
+    // First reports spread over one interval, so the broker sees a steady stream, not a burst; the
+    // meters of one concentrator are read in one polling round.
+    const phases = new Map<string, number>();
+    for (const device of this.devices) {
+      const round = device.gatewayId !== undefined && (device.encodable.ecosystem === 'cjt188' || device.encodable.ecosystem === 'dlt645');
+      const key = round ? `${device.gatewayId}\u0000${device.encodable.ecosystem}` : device.id;
+      const phase = phases.get(key) ?? Math.floor(this.#random() * device.reportEveryMs);
+      phases.set(key, phase);
+      this.#timeline.push(options.startTs + phase, { type: 'report', device });
+    }
+  }
+
+  get now(): number {
+    return this.#now;
+  }
+
+  device(id: string): SimDevice | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Retained "online" of every device that announces itself (MQTT birth / LWT counterpart). */
+  announce(): Emitted[] {
+    for (const device of this.devices) this.observe(device, { type: 'status', online: true }, this.#now);
+    return this.#drain();
+  }
+
+  /** Runs `run` at simulated `ts` (not before the simulation's present). */
+  schedule(ts: number, label: string, run: (ts: number) => void): void {
+    this.#timeline.push(Math.max(ts, this.#now), { type: 'event', label, run });
+  }
+
+  /** Advances to `simTs` and returns what every device published meanwhile, in time order. */
+  advanceTo(simTs: number): Emitted[] {
+    if (this.#ambient) this.#scheduleAmbient(simTs);
+    for (let at = this.#timeline.peekAt(); at !== undefined && at <= simTs; at = this.#timeline.peekAt()) {
+      const next = this.#timeline.pop();
+      if (next === undefined) break;
+      this.#now = next.at;
+      const entry = next.item;
+      if (entry.type === 'event') {
+        this.eventsRun.set(entry.label, (this.eventsRun.get(entry.label) ?? 0) + 1);
+        entry.run(next.at);
+      } else {
+        this.#report(entry.device, next.at);
+        this.#timeline.push(next.at + entry.device.reportEveryMs, entry);
+      }
+    }
+    this.#now = Math.max(this.#now, simTs);
+    return this.#drain();
+  }
+
+  /** Encodes one observation of a device at `ts`, unless the device or its gateway is off the network. */
+  observe(device: SimDevice, observation: Observation, ts: number): void {
+    const gatewayDown = device.gatewayId !== undefined && this.#offlineGateways.has(device.gatewayId);
+    if (gatewayDown || (!device.online && observation.type !== 'status')) return;
+    device.seq += 1;
+    const messages = device.encoder(observation, device.encodable, {
+      siteId: this.site.site.id,
+      timeZone: this.site.site.timezone,
+      ts,
+      seq: device.seq,
+      drill: this.drill,
+      random: this.#random,
+      settings: this.settings,
+    });
+    for (const message of messages) this.#out.push({ ts, deviceId: device.id, message });
+  }
+
+  /** Brings a meter's register up to `ts`: normal use along its profile plus any leak or burst. */
+  advanceMeter(device: SimDevice, ts: number): void {
+    const seconds = (ts - device.lastAdvanceAt) / 1000;
+    if (seconds <= 0) return;
+    const hour = localTime(device.lastAdvanceAt, this.site.site.timezone).hour;
+    if (device.kind === 'water-meter') {
+      const extraMs = Math.max(0, Math.min(ts, device.extraFlowUntil) - device.lastAdvanceAt);
+      const litres = device.valveClosed ? 0 : litresDrawn(device.profile, hour, seconds, this.#random) + (device.extraFlowLitresPerMinute * extraMs) / 60_000;
+      device.totalLitres += litres;
+      device.flowLitresPerMinute = litres / (seconds / 60);
+    } else if (device.kind === 'electricity-meter') {
+      device.powerKw = powerKw(device.profile, hour, this.#random);
+      device.totalKwh += device.powerKw * (seconds / 3600);
+    }
+    if (device.batteryPowered) device.battery = Math.max(0, device.battery - (device.batteryDrainPerDay * seconds) / 86_400);
+    device.lastAdvanceAt = ts;
+  }
+
+  /** A gateway or concentrator leaves the network: its last will says offline, its devices fall silent. */
+  setGatewayOnline(gateway: SimDevice, online: boolean, ts: number): void {
+    if (online) this.#offlineGateways.delete(gateway.id);
+    this.observe(gateway, { type: 'status', online }, ts);
+    gateway.online = online;
+    if (!online) this.#offlineGateways.add(gateway.id);
+  }
+
+  setDeviceOnline(device: SimDevice, online: boolean, ts: number): void {
+    if (!online) this.observe(device, { type: 'status', online: false }, ts);
+    device.online = online;
+    if (online) this.observe(device, { type: 'status', online: true }, ts);
+  }
+
+  /** What the device says when its interval comes round. */
+  #report(device: SimDevice, ts: number): void {
+    switch (device.kind) {
+      case 'water-meter':
+        this.advanceMeter(device, ts);
+        this.observe(
+          device,
+          {
+            type: 'water',
+            totalLitres: device.totalLitres,
+            flowLitresPerMinute: device.flowLitresPerMinute,
+            valveClosed: device.valveClosed,
+            batteryLow: device.battery < 15,
+          },
+          ts,
+        );
+        return;
+      case 'electricity-meter':
+        this.advanceMeter(device, ts);
+        this.observe(device, { type: 'electricity', totalKwh: device.totalKwh, powerKw: device.powerKw }, ts);
+        return;
+      // Sensors repeat their state on every check-in, so "open for 5 minutes" shows in reading time too.
+      case 'leak-sensor':
+        this.#batteryCheckIn(device, ts);
+        this.observe(device, { type: 'leak', wet: device.wet }, ts);
+        return;
+      case 'door-contact':
+        this.#batteryCheckIn(device, ts);
+        this.observe(device, { type: 'contact', open: device.doorOpen }, ts);
+        return;
+      case 'gas-detector':
+        this.observe(device, { type: 'gas', alarm: device.alarm }, ts);
+        return;
+      default:
+        this.#batteryCheckIn(device, ts);
+    }
+    // Devices whose protocol has a heartbeat of its own (esp-rfid every 180 s).
+    if (device.encodable.ecosystem === 'native' || device.encodable.ecosystem === 'esprfid') this.observe(device, { type: 'heartbeat' }, ts);
+  }
+
+  #batteryCheckIn(device: SimDevice, ts: number): void {
+    if (!device.batteryPowered) return;
+    device.battery = Math.max(0, device.battery - (device.batteryDrainPerDay * (ts - device.lastAdvanceAt)) / DAY_MS);
+    device.lastAdvanceAt = ts;
+    this.observe(device, { type: 'battery', percent: Math.round(device.battery * 10) / 10, low: device.battery < 15 }, ts);
+  }
+
+  #scheduleAmbient(simTs: number): void {
+    while (this.#ambientUntil <= simTs) {
+      for (const event of ambientEventsOfDay(this, this.#ambientUntil, this.#random)) this.schedule(event.at, event.label, event.run);
+      this.#ambientUntil += DAY_MS;
+    }
+  }
+
+  /** The messages produced so far; relayed frames of one topic and instant joined into one message. */
+  #drain(): Emitted[] {
+    const out = this.#out;
+    this.#out = [];
+    const batches = new Map<string, Emitted>();
+    const merged: Emitted[] = [];
+    for (const e of out) {
+      if (!e.message.batchable) {
+        merged.push(e);
+        continue;
+      }
+      const key = `${e.message.topic}\u0000${e.ts}`;
+      const batch = batches.get(key);
+      if (batch === undefined) {
+        batches.set(key, e);
+        merged.push(e);
+      } else {
+        const joined: Emitted = { ...batch, message: { ...batch.message, payload: `${batch.message.payload} ${e.message.payload}` } };
+        batches.set(key, joined);
+        merged[merged.indexOf(batch)] = joined;
+      }
+    }
+    return merged;
+  }
+}

@@ -4,7 +4,7 @@
  * - initial JavaScript of the wall, gzipped (target < 250 KB): every script Chromium loads for `/`;
  * - 10,000 open work orders and 10,000 alarms delivered over the real socket: time until the wall
  *   shows them all, and frame times while scrolling both virtualised lists;
- * - the site map with 2,016 units (18 high-rises × 28 floors × 4 flats): time to render, and
+ * - the site map with about 2,000 units (18 high-rises × 28 floors × 4 flats): time to render, and
  *   frame times while scrolling it.
  *
  * Numbers are printed and written to test-results/bench-console.json; nothing here asserts a time.

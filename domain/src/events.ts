@@ -1,5 +1,7 @@
 import type { PushDto } from './notify/push-dto.ts';
 import type { AnomalyDto, ErrorCode, WorkOrderDto } from './schemas/dto.ts';
+import type { HandoverNote } from './schemas/handover-dto.ts';
+import type { SiteMapUnit } from './schemas/site-dto.ts';
 import type { EscalationEvent, ReturnVisitDto } from './schemas/work-order-dto.ts';
 
 /** THE socket.io event names and payloads, typed for both ends. */
@@ -31,3 +33,14 @@ export const rooms = {
   /** One room per account: pushes to that person's open consoles. */
   user: (userId: string) => `user:${userId}`,
 } as const;
+
+// ── Console: site map, charts and shift handover (issue 5). Interface merging keeps this block apart. ──
+
+export interface ServerToClientEvents {
+  /** A unit's occupancy or open-anomaly count changed: the site map recolours that cell. */
+  'unit:updated': (unit: SiteMapUnit) => void;
+  /** New telemetry may be there (sent at most every few seconds): charts refetch what they show. */
+  'telemetry:tick': (tick: { at: number }) => void;
+  /** A shift handover note was written or taken over. */
+  'handover:upserted': (note: HandoverNote) => void;
+}

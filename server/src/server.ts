@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
-import { type Config, indexSite, type SiteFile } from '@dutyroom/domain';
+import { type Config, detectors, indexSite, type SiteFile } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { type AppServices, buildApp } from './http/app.ts';
@@ -8,6 +8,7 @@ import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follo
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
 import { type Notify, startNotify } from './notify/index.ts';
 import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
+import { createConsoleLive } from './realtime/console-live.ts';
 import { attachRealtime, createConsoleChannel, type RealtimeServer, refreshGridRooms } from './realtime/gateway.ts';
 import { createPhotoStore } from './repositories/photo-store.fs.ts';
 import { syncSite } from './repositories/site.repository.ts';
@@ -16,15 +17,21 @@ import { createGridScope } from './services/access.ts';
 import { createAuditService } from './services/audit.service.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
 import { createDirectory } from './services/directory.ts';
+import { createDrillService } from './services/drill.service.ts';
 import { createEscalations, type Escalations } from './services/escalations.ts';
+import { createHandoverService } from './services/handover.service.ts';
 import { createPhotosService } from './services/photos.service.ts';
 import { createReportsService } from './services/reports.service.ts';
 import { createReturnVisitsService } from './services/return-visits.service.ts';
 import { createRosterService } from './services/roster.service.ts';
+import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
+import { createSiteSetupService } from './services/site-setup.service.ts';
 import { createStewardService } from './services/steward.service.ts';
 import { createWorkOrderClocks } from './services/work-order-clocks.service.ts';
 import { type Broadcast, dtoOf, type WorkOrdersContext } from './services/work-orders.context.ts';
 import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
+import { createTelemetryReader } from './telemetry/create-telemetry-reader.ts';
+import { createTelemetryService } from './telemetry/telemetry.service.ts';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -70,7 +77,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.log.child({ module: 'server' });
   const now = deps.now ?? Date.now;
   const site = indexSite(deps.site);
-  await db.transaction((tx) => syncSite(tx, deps.site));
+  await db.transaction(async (tx) => {
+    await syncSite(tx, deps.site);
+    await applyOccupancyEdits(tx, site.siteId);
+  });
 
   const auth = createAuthService(db, now);
   const demoAccounts = config.demo ? await auth.ensureDemoAccounts(deps.site) : [];
@@ -114,6 +124,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     escalationCounter.inc({ kind: e.kind, level: String(e.level) });
   });
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
+  const live = createConsoleLive(site.siteId);
+  const telemetryReader = createTelemetryReader(config.influx, db);
+  const consoleParts = {
+    siteMap: createSiteMapService({ db, site: deps.site, telemetry: telemetryReader, now, onUnitChanged: (unit) => live.emit('unit:updated', unit) }),
+    siteSetup: createSiteSetupService(deps.site, detectors),
+    telemetry: createTelemetryService(telemetryReader, deps.site),
+    handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
+    drill: createDrillService({ db, site: deps.site, mqtt: { ...config.mqtt, url: deps.mqttUrl }, telemetry: telemetryReader, now }),
+    now,
+  };
   const ctx: WorkOrdersContext = {
     db,
     site,
@@ -140,6 +160,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   let ready = false;
   const { app, routes } = await buildApp({
+    consoleParts,
     db,
     auth,
     services: () => services,
@@ -172,6 +193,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     log: log.child({ module: 'server.realtime' }),
   });
   io = realtime;
+  live.attach(realtime, now);
   broadcast.attach(createBroadcast(realtime, site));
 
   try {
@@ -212,6 +234,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     routes: routes.map((r) => ({ method: r.method, url: r.url })),
     async stop() {
       ready = false;
+      live.stop();
       await slaTicker.stop();
       await follower.stop();
       await notify.stop();

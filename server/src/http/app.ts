@@ -16,8 +16,11 @@ import type { WorkOrdersService } from '../services/work-orders.service.ts';
 import type { AccountsDeps } from './accounts-shared.ts';
 import { authRoutes } from './auth.routes.ts';
 import { boardRoutes } from './board.routes.ts';
+import type { ConsoleParts } from './console-parts.ts';
 import { deadLetterRoutes } from './dead-letters.routes.ts';
+import { drillRoutes } from './drill.routes.ts';
 import { toErrorBody } from './errors.ts';
+import { handoverRoutes } from './handover.routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { photoRoutes } from './photos.routes.ts';
 import { pushRoutes } from './push.routes.ts';
@@ -27,8 +30,10 @@ import { rosterRoutes } from './roster.routes.ts';
 import { createRouter, type RegisteredRoute } from './router.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { sessionToken } from './session-token.ts';
+import { siteRoutes } from './site.routes.ts';
 import { stewardRoutes } from './steward.routes.ts';
 import { systemRoutes } from './system.routes.ts';
+import { telemetryRoutes } from './telemetry.routes.ts';
 import { workOrderRoutes } from './work-orders.routes.ts';
 
 export interface AppServices {
@@ -53,6 +58,8 @@ export interface AppDeps {
   readonly ready: () => boolean;
   readonly log: Logger;
   readonly secureCookies: boolean;
+  /** Site map, telemetry and handover (the console's own routes). */
+  readonly consoleParts: ConsoleParts;
 }
 
 /** The HTTP edge: one router per resource, one validation helper, one error mapper, the OpenAPI document. */
@@ -100,6 +107,10 @@ export async function buildApp(deps: AppDeps) {
     },
   );
 
+  siteRoutes(router, deps);
+  telemetryRoutes(router, deps);
+  handoverRoutes(router, deps);
+  drillRoutes(router, deps);
   app.all('/api/*', async () => {
     throw new ServiceError('NOT_FOUND', 'no such API route; see /api/v1/openapi.json');
   });

@@ -150,8 +150,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const workOrders = createWorkOrdersService(ctx);
   // SLA escalations (物业跟随制) reach the person escalated to as pushes too.
   escalations.subscribe((event) => notify.notifier.onSlaEscalation(event));
+  const clocks = createWorkOrderClocks(ctx);
   const services: AppServices = {
     workOrders,
+    clocks,
     returnVisits: createReturnVisitsService(ctx),
     reports: createReportsService(ctx),
     audit: createAuditService(ctx),
@@ -216,7 +218,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sweepEveryMs: deps.sweepEveryMs ?? 5000,
   });
   await follower.sweep();
-  const slaTicker = startSlaTicker(createWorkOrderClocks(ctx), log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
+  const slaTicker = startSlaTicker(clocks, log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
   ready = true;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
 

@@ -12,6 +12,7 @@ import { ServiceError } from '../services/errors.ts';
 import { MAX_PHOTO_BYTES, type PhotosService } from '../services/photos.service.ts';
 import type { ReportsService } from '../services/reports.service.ts';
 import type { ReturnVisitsService } from '../services/return-visits.service.ts';
+import type { WorkOrderClocks } from '../services/work-order-clocks.service.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
 import type { AccountsDeps } from './accounts-shared.ts';
 import { authRoutes } from './auth.routes.ts';
@@ -38,6 +39,7 @@ import { workOrderRoutes } from './work-orders.routes.ts';
 
 export interface AppServices {
   readonly workOrders: WorkOrdersService;
+  readonly clocks: WorkOrderClocks;
   readonly returnVisits: ReturnVisitsService;
   readonly reports: ReportsService;
   readonly audit: AuditService;
@@ -82,7 +84,7 @@ export async function buildApp(deps: AppDeps) {
   sessionRoutes(router, deps);
   boardRoutes(router, { db: deps.db, siteId: deps.siteId, workOrders: () => services().workOrders });
   deadLetterRoutes(router, { db: deps.db, siteId: deps.siteId });
-  workOrderRoutes(router, { workOrders: () => services().workOrders });
+  workOrderRoutes(router, { workOrders: () => services().workOrders, clocks: () => services().clocks });
   photoRoutes(router, { photos: () => services().photos });
   returnVisitRoutes(router, { returnVisits: () => services().returnVisits });
   reportRoutes(router, { reports: () => services().reports, audit: () => services().audit });

@@ -67,6 +67,7 @@ export const api = {
   acknowledge: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/acknowledge`, post({})),
   workOrder: (id: string) => request(workOrderDetailSchema, woPath(id)),
   transition: (id: string, body: TransitionRequest) => request(oneOrder, `${woPath(id)}/transitions`, post(body)),
+  escalate: (id: string, note: string) => request(oneOrder, `${woPath(id)}/escalate`, post(note.trim() === '' ? {} : { note: note.trim() })),
   note: (id: string, text: string) => request(z.unknown(), `${woPath(id)}/notes`, post({ text })),
   tick: (id: string, itemId: string, done: boolean) =>
     request(z.unknown(), `${woPath(id)}/checklist/${encodeURIComponent(itemId)}`, { method: 'PATCH', body: JSON.stringify({ done }) }),

@@ -5,6 +5,7 @@
  *   dutyroom/v1/<siteId>/devices/<deviceId>/<channel>   device → ingest (channels below)
  *   dutyroom/v1/<siteId>/anomalies/<anomalyId>          ingest → everyone, retained anomaly state
  *   dutyroom/v1/<siteId>/units/<unitId>/occupancy       server → ingest, retained occupancy edit
+ *   dutyroom/v1/<siteId>/commands/<deviceId>/valve      server → device, a confirmed valve command
  *
  * Ids never contain "/", "+" or "#" (the site schema restricts them), so each level is one id.
  * Vendor topics are matched level by level with matchers compiled once per site, never with a
@@ -42,6 +43,8 @@ export const topics = {
   anomaly: (siteId: string, anomalyId: string) => `${prefix}/${siteId}/anomalies/${anomalyId}`,
   /** An occupancy edit made in the console, retained so an ingest that starts later knows it. */
   unitOccupancy: (siteId: string, unitId: string) => `${prefix}/${siteId}/units/${unitId}/occupancy`,
+  /** Commands to devices live apart from `devices/…`, so the ingest's subscription never takes them for readings. */
+  valveCommand: (siteId: string, deviceId: string) => `${prefix}/${siteId}/commands/${deviceId}/valve`,
 } as const;
 
 /** Subscription filters: each process follows the site it serves. */

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { type Config, detectors, indexSite, type SiteFile } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
+import type { MqttClient } from 'mqtt';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { type AppServices, buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
@@ -27,6 +28,7 @@ import { createRosterService } from './services/roster.service.ts';
 import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
 import { createSiteSetupService } from './services/site-setup.service.ts';
 import { createStewardService } from './services/steward.service.ts';
+import { createValveService } from './services/valve.service.ts';
 import { createWorkOrderClocks } from './services/work-order-clocks.service.ts';
 import { type Broadcast, dtoOf, type WorkOrdersContext } from './services/work-orders.context.ts';
 import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
@@ -151,9 +153,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   // SLA escalations (物业跟随制) reach the person escalated to as pushes too.
   escalations.subscribe((event) => notify.notifier.onSlaEscalation(event));
   const clocks = createWorkOrderClocks(ctx);
+  // The valve service publishes on the anomaly follower's connection, which starts after the API.
+  let commandClient: MqttClient | undefined;
   const services: AppServices = {
     workOrders,
     clocks,
+    valves: createValveService({ db, site: deps.site, mqtt: () => commandClient, now, log: log.child({ module: 'server.valves' }) }),
     returnVisits: createReturnVisitsService(ctx),
     reports: createReportsService(ctx),
     audit: createAuditService(ctx),
@@ -217,6 +222,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     log: log.child({ module: 'server.anomaly-follower' }),
     sweepEveryMs: deps.sweepEveryMs ?? 5000,
   });
+  commandClient = follower.client;
   await follower.sweep();
   const slaTicker = startSlaTicker(clocks, log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
   ready = true;

@@ -37,6 +37,8 @@ export const permissions = [
   /** Push records and delivery results of the whole site. */
   'push:read',
   'drills:run',
+  /** Remote valve commands (关阀): the SOP's first step for water in an empty unit, confirmed and audited. */
+  'valve:command',
   'site:manage',
   'users:manage',
 ] as const;
@@ -65,7 +67,7 @@ const controlRoom: readonly Permission[] = [
  * - admin: everything, including users and site data.
  */
 export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  operator: new Set([...controlRoom, 'workOrders:followUp', 'reports:read', 'audit:read', 'drills:run']),
+  operator: new Set([...controlRoom, 'workOrders:followUp', 'reports:read', 'audit:read', 'drills:run', 'valve:command']),
   'customer-service': new Set([
     ...everyone,
     'workOrders:create',
@@ -78,8 +80,28 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = 
   steward: new Set([...everyone, 'workOrders:progress', 'owners:contact', 'roster:self']),
   maintenance: new Set([...everyone, 'workOrders:progress']),
   security: new Set([...everyone, 'workOrders:progress']),
-  supervisor: new Set([...controlRoom, 'owners:contact', 'workOrders:followUp', 'reports:read', 'audit:read', 'roster:manage', 'roster:self', 'drills:run']),
-  manager: new Set([...controlRoom, 'owners:contact', 'workOrders:followUp', 'reports:read', 'audit:read', 'roster:manage', 'roster:self', 'drills:run']),
+  supervisor: new Set([
+    ...controlRoom,
+    'owners:contact',
+    'workOrders:followUp',
+    'reports:read',
+    'audit:read',
+    'roster:manage',
+    'roster:self',
+    'drills:run',
+    'valve:command',
+  ]),
+  manager: new Set([
+    ...controlRoom,
+    'owners:contact',
+    'workOrders:followUp',
+    'reports:read',
+    'audit:read',
+    'roster:manage',
+    'roster:self',
+    'drills:run',
+    'valve:command',
+  ]),
   admin: new Set(permissions),
 };
 

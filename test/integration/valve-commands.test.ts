@@ -3,7 +3,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePublisher, login } from '../harness/clients.ts';
 import { waitFor } from '../harness/servers.ts';
-import { startTestStack as start, type startTestStack } from '../harness/stack.ts';
+import { startTestStack } from '../harness/stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 

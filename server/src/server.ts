@@ -126,10 +126,20 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     escalationCounter.inc({ kind: e.kind, level: String(e.level) });
   });
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
-  const live = createConsoleLive(site.siteId);
+  const live = createConsoleLive(
+    site.siteId,
+    deps.site.grids.map((g) => g.id),
+  );
   const telemetryReader = createTelemetryReader(config.influx, db);
   const consoleParts = {
-    siteMap: createSiteMapService({ db, site: deps.site, telemetry: telemetryReader, now, onUnitChanged: (unit) => live.emit('unit:updated', unit) }),
+    siteMap: createSiteMapService({
+      db,
+      site: deps.site,
+      telemetry: telemetryReader,
+      now,
+      scope,
+      onUnitChanged: (unit, gridId) => live.emitForGrid(gridId)('unit:updated', unit),
+    }),
     siteSetup: createSiteSetupService(deps.site, detectors),
     telemetry: createTelemetryService(telemetryReader, deps.site),
     handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),

@@ -8,6 +8,7 @@ export function drillRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'POST',
       url: '/api/v1/drills',
+      permission: 'drills:run',
       summary: 'Start a drill: the scenario’s device messages are published with drill: true',
       tag: 'drills',
       body: drillStartSchema,

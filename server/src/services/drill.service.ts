@@ -2,11 +2,8 @@ import { type DeviceChannel, type DrillScenario, type DrillStarted, type SiteFil
 import { connectMqtt, type MqttConnection, type Queryable, waitForConnect } from '@dutyroom/platform';
 import { audit } from '../repositories/audit.repository.ts';
 import type { TelemetryReader } from '../telemetry/telemetry-reader.ts';
-import { requireSiteAccess } from './access.ts';
+import { requirePermission } from './access.ts';
 import { ServiceError } from './errors.ts';
-
-/** Who may start a drill (the trainer's role comes with accounts; supervisors and admins meanwhile). */
-const DRILL_ROLES = new Set(['admin', 'supervisor', 'manager', 'trainer']);
 
 export interface DrillDeps {
   readonly db: Queryable;
@@ -62,8 +59,8 @@ export function createDrillService(deps: DrillDeps) {
 
   return {
     async start(user: UserDto | undefined, scenario: DrillScenario): Promise<DrillStarted> {
-      const actor = requireSiteAccess(user, siteId);
-      if (!DRILL_ROLES.has(actor.role)) throw new ServiceError('FORBIDDEN', 'this role may not start drills');
+      // drills:run: operator (the trainer), supervisor, manager, admin (domain/src/access/roles.ts).
+      const actor = requirePermission(user, 'drills:run', siteId);
       const target = pick(scenario);
       if (target === undefined) throw new ServiceError('NOT_FOUND', `this site has no device for the ${scenario} drill`);
       const now = deps.now();

@@ -181,7 +181,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'wo.resolution': 'Resolution',
   'wo.escalation': 'Escalations',
   'wo.closeValve': 'Close valve remotely',
-  'wo.closeValveConfirm': 'Close this unit\'s water valve remotely? An occupied home would be left without water.',
+  'wo.closeValveConfirm': "Close this unit's water valve remotely? An occupied home would be left without water.",
   'wo.valveClosed': 'Valve command sent',
   'action.valve-close': 'Valve closed remotely',
   'wo.escalateNow': 'Escalate now',

@@ -6,6 +6,7 @@ import type { MqttClient } from 'mqtt';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { type AppServices, buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
+import { createOccupancyPublisher } from './jobs/occupancy-publisher.ts';
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
 import { type Notify, startNotify } from './notify/index.ts';
 import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
@@ -126,6 +127,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     escalationCounter.inc({ kind: e.kind, level: String(e.level) });
   });
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
+  let commandClient: MqttClient | undefined;
+  const occupancy = createOccupancyPublisher({ db, siteId: site.siteId, client: () => commandClient, log: log.child({ module: 'server.occupancy' }) });
   const live = createConsoleLive(
     site.siteId,
     deps.site.grids.map((g) => g.id),
@@ -138,7 +141,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       telemetry: telemetryReader,
       now,
       scope,
-      onUnitChanged: (unit, gridId) => live.emitForGrid(gridId)('unit:updated', unit),
+      onUnitChanged: (unit, gridId) => {
+        live.emitForGrid(gridId)('unit:updated', unit);
+        // The ingest judges the unit's meters by the edit from its next reading on.
+        occupancy.publishUnit(unit.id).catch((error: unknown) => log.error({ err: error, unitId: unit.id }, 'occupancy edit not announced to the ingest'));
+      },
     }),
     siteSetup: createSiteSetupService(deps.site, detectors),
     telemetry: createTelemetryService(telemetryReader, deps.site),
@@ -163,8 +170,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   // SLA escalations (物业跟随制) reach the person escalated to as pushes too.
   escalations.subscribe((event) => notify.notifier.onSlaEscalation(event));
   const clocks = createWorkOrderClocks(ctx);
-  // The valve service publishes on the anomaly follower's connection, which starts after the API.
-  let commandClient: MqttClient | undefined;
+  // Valve commands and occupancy edits go out on the anomaly follower's connection, which starts after the API.
   const services: AppServices = {
     workOrders,
     clocks,
@@ -233,6 +239,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sweepEveryMs: deps.sweepEveryMs ?? 5000,
   });
   commandClient = follower.client;
+  // Retained announcements can be lost with a broker's state: announce every stored edit again.
+  await occupancy.publishAll();
   await follower.sweep();
   const slaTicker = startSlaTicker(clocks, log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
   ready = true;

@@ -20,6 +20,7 @@ import { DetectorStates, DRILL_SUFFIX, type StateEntry } from './detector-states
 import type { IngestMetrics } from './metrics.ts';
 import { clockRule, impossibleValue, RecentKeys } from './reading-guard.ts';
 import type { ConfigResolver } from './rule-config.ts';
+import type { UrgentLane } from './urgent-lane.ts';
 
 export interface PipelineDeps {
   readonly site: SiteIndex;
@@ -43,6 +44,8 @@ export interface PipelineDeps {
   /** Idempotency keys remembered in memory (two generations of this many). */
   readonly recentKeys?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Anomaly work is tracked here, so bulk writers sharing its connection let it go first. */
+  readonly urgent?: UrgentLane;
 }
 
 export interface Pipeline {
@@ -146,7 +149,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     touched: StateEntry[],
   ) => {
     for (const entry of touched) states.clean(entry);
-    return flow.apply({
+    const applied = flow.apply({
       siteId: reading.siteId,
       idempotencyKey: key,
       readingTs: reading.ts,
@@ -155,6 +158,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       events,
       states: touched.map((e) => states.snapshotOf(e)),
     });
+    return deps.urgent ? deps.urgent.track(applied) : applied;
   };
 
   const handle = (topic: string, payload: Uint8Array, receivedAt: number, writes: Promise<void>[]): Outcome => {
@@ -199,9 +203,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       accepted++;
       metrics.readings.inc({ kind: reading.kind });
-      writes.push(deps.telemetry.write(reading));
+      // Findings first: their anomaly transaction is queued before this reading's telemetry batch.
       const found = runDetectors(reading, device);
       if (found !== undefined) writes.push(applyFindings(reading, reading.idempotencyKey, device, found.events, found.touched));
+      writes.push(deps.telemetry.write(reading));
     }
     if (duplicates.length > 0) {
       // QoS 1 redelivery or a replay: already handled, so no detector sees it again. Kept for the record.

@@ -112,7 +112,7 @@ for (const broker of brokers) {
       await waitFor(() => first.pubacks.length === 1, 'the PUBACK of a1');
       // Let the PUBACK reach the broker, then crash: a2 and a3 are not stored yet.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const closed = new Promise((resolve) => first.client.once('close', resolve));
+      const closed = new Promise((resolve) => first.client.once('close', () => resolve(undefined)));
       first.client.stream.destroy();
       await closed;
       // The store completes after the crash: its PUBACK must never be written (the connection is gone).

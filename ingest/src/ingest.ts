@@ -21,7 +21,6 @@ import type { TelemetrySink } from './adapters/telemetry-sink.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createConfigResolver } from './rule-config.ts';
-import { createUrgentLane } from './urgent-lane.ts';
 
 export interface IngestDeps {
   readonly config: Config;
@@ -60,15 +59,9 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
   // The normalizers read the site file's `sources` (topic bases, ecosystem settings).
   const site = { ...indexSite(deps.site), sources: deps.site.sources };
   const influx = config.influx.url;
-  // PGlite is one connection: telemetry batches let queued anomaly transactions go first. A pool
-  // (PostgreSQL) runs them side by side, so there the lane would only slow telemetry down.
-  const urgent = db.kind === 'pglite' ? createUrgentLane() : undefined;
   const telemetry =
     influx === undefined
-      ? createPgTelemetrySink(db, log.child({ module: 'ingest.telemetry' }), {
-          onRetry: () => metrics.storeRetries.inc({ what: 'telemetry' }),
-          ...(urgent ? { yieldTo: () => urgent.settled() } : {}),
-        })
+      ? createPgTelemetrySink(db, log.child({ module: 'ingest.telemetry' }), { onRetry: () => metrics.storeRetries.inc({ what: 'telemetry' }) })
       : createInfluxTelemetrySink({ ...config.influx, url: influx }, log.child({ module: 'ingest.influx' }), {
           onDropped: (n) => metrics.telemetryDropped.inc(n),
         });
@@ -88,7 +81,6 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
     metrics,
     log: log.child({ module: 'ingest.pipeline' }),
     maxPayloadBytes: config.maxPayloadBytes,
-    ...(urgent ? { urgent } : {}),
     ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
     ...(deps.storm ? { storm: deps.storm } : {}),
   });

@@ -20,7 +20,6 @@ import { DetectorStates, DRILL_SUFFIX, type StateEntry } from './detector-states
 import type { IngestMetrics } from './metrics.ts';
 import { clockRule, impossibleValue, RecentKeys } from './reading-guard.ts';
 import type { ConfigResolver } from './rule-config.ts';
-import type { UrgentLane } from './urgent-lane.ts';
 
 export interface PipelineDeps {
   readonly site: SiteIndex;
@@ -44,8 +43,6 @@ export interface PipelineDeps {
   /** Idempotency keys remembered in memory (two generations of this many). */
   readonly recentKeys?: number;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Anomaly work is tracked here, so bulk writers sharing its connection let it go first. */
-  readonly urgent?: UrgentLane;
 }
 
 export interface Pipeline {
@@ -149,7 +146,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     touched: StateEntry[],
   ) => {
     for (const entry of touched) states.clean(entry);
-    const applied = flow.apply({
+    return flow.apply({
       siteId: reading.siteId,
       idempotencyKey: key,
       readingTs: reading.ts,
@@ -158,7 +155,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       events,
       states: touched.map((e) => states.snapshotOf(e)),
     });
-    return deps.urgent ? deps.urgent.track(applied) : applied;
   };
 
   const handle = (topic: string, payload: Uint8Array, receivedAt: number, writes: Promise<void>[]): Outcome => {

@@ -17,8 +17,6 @@ export interface BatchWriterOptions {
   readonly maxBatch: number;
   readonly onRetry: (error: unknown, attempt: number, items: number) => void;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Asked before each write: work to let go first (the anomaly transactions queued now, urgent-lane.ts). */
-  readonly yieldTo?: () => Promise<void> | undefined;
 }
 
 interface Batch<T> {
@@ -61,8 +59,6 @@ export function createBatchWriter<T>(write: (items: readonly T[]) => Promise<voi
     try {
       for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
         inFlight = batch;
-        const first = options.yieldTo?.();
-        if (first !== undefined) await first;
         await writePersistently(batch.items);
         pending -= batch.items.length;
         batch.resolve();

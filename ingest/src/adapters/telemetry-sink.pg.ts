@@ -15,7 +15,7 @@ interface Row {
  * The embedded telemetry store: one row per numeric reading, written in group-committed batches
  * (one INSERT … SELECT FROM unnest per batch). A redelivered reading hits the key and is dropped.
  */
-export function createPgTelemetrySink(db: Db, log?: Logger, options: { onRetry?: () => void; yieldTo?: () => Promise<void> | undefined } = {}): TelemetrySink {
+export function createPgTelemetrySink(db: Db, log?: Logger, options: { onRetry?: () => void } = {}): TelemetrySink {
   const writer = createBatchWriter<Row>(
     async (rows) => {
       await db.query(
@@ -27,7 +27,6 @@ export function createPgTelemetrySink(db: Db, log?: Logger, options: { onRetry?:
     },
     {
       maxBatch: 2000,
-      ...(options.yieldTo ? { yieldTo: options.yieldTo } : {}),
       onRetry: (error, attempt, items) => {
         options.onRetry?.();
         log?.error({ err: error, attempt, items }, 'telemetry write failed; retrying before the messages are acknowledged');

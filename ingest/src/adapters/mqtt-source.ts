@@ -1,6 +1,7 @@
 import { connectMqtt, type Logger, waitForConnect } from '@dutyroom/platform';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Pipeline } from '../pipeline.ts';
+import { orderAcks } from './ordered-acks.ts';
 
 export interface MqttSourceOptions {
   readonly mqtt: { url: string; username?: string | undefined; password?: string | undefined };
@@ -16,8 +17,8 @@ export interface MqttSourceOptions {
 /**
  * Subscribes with QoS 1 on a persistent session. A QoS 1 message is acknowledged only after the
  * pipeline has stored it: MQTT.js sends the PUBACK when `handleMessage`'s callback runs
- * [MQTT-4.3.2-2], so a crash before that makes the broker deliver it again. MQTT.js reads the next
- * packet only after that callback, so QoS 1 is handled one message at a time.
+ * [MQTT-4.3.2-2], so a crash before that makes the broker deliver it again. `orderAcks` lets MQTT.js
+ * read on meanwhile and writes the PUBACKs in arrival order once each message is stored.
  *
  * A QoS 0 message (a device that chose at-most-once) has no acknowledgement to hold: the source
  * reads on while its writes are group-committed, up to `maxInFlight` messages not yet stored,
@@ -35,6 +36,7 @@ export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOpt
   let inFlight = 0;
   let resume: (() => void) | undefined;
   let paused = false;
+  const acks = orderAcks(client, log);
 
   client.handleMessage = (packet, done) => {
     // Paused for shutdown: never acknowledged, so the broker keeps it for the next start.
@@ -42,13 +44,8 @@ export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOpt
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const handled = pipeline.onMessage(packet.topic, payload, Date.now());
     if ((packet.qos ?? 0) > 0) {
-      handled.then(
-        () => done(),
-        (error: unknown) => {
-          log.error({ err: error, topic: packet.topic }, 'message not handled; it stays unacknowledged');
-          done(error as Error);
-        },
-      );
+      // Reads on; the PUBACK is written once this message (and every one before it) is stored.
+      acks.ackWhenStored(packet, handled, done);
       return;
     }
     inFlight++;

@@ -254,6 +254,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (const entry of states.timers.takeDue(now)) {
         const detector = detectors[entry.detectorIndex] as AnyDetector;
         if (detector.onTick === undefined) continue;
+        // The site's current view of the device: an occupancy edit since its last reading counts.
+        entry.device = site.device(entry.device.device.id) ?? entry.device;
         try {
           const events = detector.onTick(entry.state, { config: deps.configFor(detector, entry.device), device: entry.device, now });
           states.touched(entry);

@@ -12,6 +12,8 @@ export interface MqttSourceOptions {
   /** QoS 0 messages handled but not yet persisted before the source stops reading the socket. */
   readonly maxInFlight?: number;
   readonly connectOptions?: IClientOptions;
+  /** Control messages for the ingest itself (occupancy edits), subscribed beside the devices' filters. */
+  readonly control?: { readonly filter: string; claims(topic: string): boolean; handle(topic: string, payload: Buffer): unknown };
 }
 
 /**
@@ -42,6 +44,14 @@ export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOpt
     // Paused for shutdown: never acknowledged, so the broker keeps it for the next start.
     if (paused) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const control = options.control;
+    if (control?.claims(packet.topic)) {
+      // Applied in memory at once; acknowledged in arrival order like every QoS 1 message [MQTT-4.6.0-2].
+      control.handle(packet.topic, payload);
+      if ((packet.qos ?? 0) > 0) acks.ackWhenStored(packet, Promise.resolve(), done);
+      else done();
+      return;
+    }
     const handled = pipeline.onMessage(packet.topic, payload, Date.now());
     if ((packet.qos ?? 0) > 0) {
       // Reads on; the PUBACK is written once this message (and every one before it) is stored.
@@ -69,7 +79,7 @@ export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOpt
   client.on('connect', (connack) => {
     log.info({ sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
     // Subscribe on every connect: a broker that lost the session (restart without persistence) forgets it.
-    client.subscribe([...options.filters], { qos: 1 }, (error) => {
+    client.subscribe([...options.filters, ...(options.control === undefined ? [] : [options.control.filter])], { qos: 1 }, (error) => {
       if (error) log.error({ err: error }, 'subscribe failed');
       else subscribed();
     });

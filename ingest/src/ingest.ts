@@ -88,7 +88,7 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
 
   const source = await startMqttSource(
     pipeline,
-    { mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: config.ingest.clientId, filters: subscriptionFilters(site) },
+    { mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: config.ingest.clientId, filters: subscriptionFilters(site), shareGroup: config.scale.shareGroup },
     log,
   );
   const client = source.client;

@@ -8,6 +8,7 @@ import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follo
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
 import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
 import { attachRealtime, type RealtimeServer } from './realtime/gateway.ts';
+import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { createPhotoStore } from './repositories/photo-store.fs.ts';
 import { syncSite } from './repositories/site.repository.ts';
 import { createAuditService } from './services/audit.service.ts';
@@ -120,6 +121,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteId: site.siteId,
     log: log.child({ module: 'server.realtime' }),
   });
+  // Several servers behind one address share socket.io rooms through Redis (docs/scaling.md).
+  const redis = config.redis.url === undefined ? undefined : await attachRedisAdapter(io, config.redis.url, log.child({ module: 'server.redis' }));
   broadcast.attach(createBroadcast(io));
 
   try {
@@ -162,6 +165,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       await slaTicker.stop();
       await follower.stop();
       await io.close();
+      await redis?.close();
       await app.close();
     },
   };

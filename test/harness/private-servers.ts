@@ -74,6 +74,8 @@ export interface PrivateServer {
 /** Mosquitto with persistence, no queue-count limit (deploy/mosquitto/mosquitto.conf's loss settings). */
 export async function privateMosquitto(): Promise<PrivateServer> {
   const dir = await mkdtemp(join(tmpdir(), 'dutyroom-mosquitto-'));
+  // Started as root, Mosquitto drops to the `mosquitto` account: it must be able to save its database.
+  if (process.getuid?.() === 0) await run('chown', ['mosquitto:', dir]).catch(() => undefined);
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   await writeFile(

@@ -267,10 +267,9 @@ export async function settle(db: Db, site: FaultSite, stream: Stream, timeoutMs 
     const dead = (await db.query('select reason, count(*)::int as n from dead_letters group by 1')).rows;
     const stored = new Set(
       (
-        await db.query<{ k: string }>(
-          `select device_id || '|' || (extract(epoch from ts) * 1000)::bigint as k from telemetry where site_id = $1`,
-          [site.siteId],
-        )
+        await db.query<{ k: string }>(`select device_id || '|' || (extract(epoch from ts) * 1000)::bigint as k from telemetry where site_id = $1`, [
+          site.siteId,
+        ])
       ).rows.map((r) => r.k),
     );
     const missing = [...stream.acked].filter((k) => !stored.has(k)).sort((a, b) => Number(a.split('|')[1]) - Number(b.split('|')[1]));

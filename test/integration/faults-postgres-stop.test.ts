@@ -4,7 +4,18 @@ import type { RunningServer } from '@dutyroom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveBinaries, outageSeconds, type PrivateServer, privateMosquitto, privatePostgres } from '../harness/private-servers.ts';
 import { waitFor } from '../harness/servers.ts';
-import { type ChildIngest, type FaultSite, faultSite, ingestEnv, report, settle, spawnIngest, startFaultServer, startStream, untilIngesting } from './faults-fixture.ts';
+import {
+  type ChildIngest,
+  type FaultSite,
+  faultSite,
+  ingestEnv,
+  report,
+  settle,
+  spawnIngest,
+  startFaultServer,
+  startStream,
+  untilIngesting,
+} from './faults-fixture.ts';
 
 /**
  * Fault: PostgreSQL stops in the middle of a QoS 1 stream (30 s under `npm run test:faults`, 5 s in

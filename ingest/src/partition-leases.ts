@@ -1,15 +1,15 @@
 import type { Db, Logger, Queryable } from '@dutyroom/platform';
 
 /**
- * Site leases held by one PostgreSQL connection: transaction-scoped advisory locks
- * (`pg_try_advisory_xact_lock`) inside one transaction that stays open while the worker lives. A
+ * Site leases held by one PostgreSQL connection: session advisory locks (`pg_try_advisory_lock`)
+ * taken inside one transaction that stays open while the worker lives (so the pool never hands
+ * the connection to anyone else). A
  * killed worker's connection closes, the transaction ends and its locks go with it; a live
  * worker's connection is checked every few seconds, and when it fails `lost` resolves (the worker
  * must then stop running those sites: another worker may lease them as soon as the database is back).
  */
 export interface LeaseSession {
   tryAcquire(key: string): Promise<boolean>;
-  /** Xact locks cannot be released alone: the key is only forgotten, and given back at close. */
   release(key: string): Promise<void>;
   readonly lost: Promise<Error>;
   close(): Promise<void>;
@@ -81,15 +81,18 @@ export async function openLeaseSession(db: Db, log: Logger): Promise<LeaseSessio
   return {
     tryAcquire: (key) =>
       send(async (tx) => {
-        const { rows } = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1::int, hashtext($2)) as ok', [LEASE_NAMESPACE, key]);
+        const { rows } = await tx.query<{ ok: boolean }>('select pg_try_advisory_lock($1::int, hashtext($2)) as ok', [LEASE_NAMESPACE, key]);
         return rows[0]?.ok === true;
       }),
-    release: async () => {},
+    release: async (key) => {
+      await send((tx) => tx.query('select pg_advisory_unlock($1::int, hashtext($2))', [LEASE_NAMESPACE, key]));
+    },
     lost,
     async close() {
       closing = true;
       wake?.();
       await held;
+      // Session locks outlive the transaction: closing the pool's connections gives them back.
       await db.close().catch(() => undefined);
     },
   };

@@ -47,6 +47,10 @@ export async function startIngestWorker(deps: WorkerDeps): Promise<IngestWorker>
   let session: LeaseSession | undefined;
   let stopped = false;
   let round: Promise<void> | undefined;
+  /** Fair share: past `sitesPerWorker` a free site is taken only once it stayed free for a grace time. */
+  const freeSince = new Map<string, number>();
+  const limit = deps.config.scale.sitesPerWorker;
+  const graceMs = 3 * deps.config.scale.leaseCheckMs;
 
   const startSite = async (site: SiteFile) => {
     const siteId = site.site.id;
@@ -85,6 +89,16 @@ export async function startIngestWorker(deps: WorkerDeps): Promise<IngestWorker>
       if (stopped || running.has(site.site.id)) continue;
       const current = session;
       if (leased && (current === undefined || !(await current.tryAcquire(leaseKey(site.site.id)).catch(() => false)))) continue;
+      if (leased && limit > 0 && running.size >= limit) {
+        const since = freeSince.get(site.site.id) ?? Date.now();
+        freeSince.set(site.site.id, since);
+        if (Date.now() - since < graceMs) {
+          // Leave it to a worker below its share; take it if nobody has within the grace time.
+          await current?.release(leaseKey(site.site.id)).catch(() => undefined);
+          continue;
+        }
+      }
+      freeSince.delete(site.site.id);
       try {
         await startSite(site);
       } catch (error) {

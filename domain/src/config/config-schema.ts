@@ -73,6 +73,11 @@ export const configSchema = z.strictObject({
        * worker that dies loses its locks with its connection and a live one takes the site over.
        */
       leases: bool.default(false),
+      /**
+       * Fair share (0: none): past this many sites a worker takes a free site only after it stayed
+       * free for three lease rounds, so workers starting together spread the sites.
+       */
+      sitesPerWorker: z.coerce.number().int().min(0).default(0),
       /** How often a worker tries to lease sites nobody runs. */
       leaseCheckMs: z.coerce.number().int().positive().default(2000),
       /** Subscribe as `$share/<group>/<filter>`: only with EMQX `shared_subscription_strategy = hash_topic`. */
@@ -138,6 +143,7 @@ export const envVariables: Readonly<Record<string, readonly string[]>> = {
   DUTYROOM_INGEST_SITE_FILES: ['scale', 'siteFiles'],
   DUTYROOM_INGEST_LEASES: ['scale', 'leases'],
   DUTYROOM_INGEST_LEASE_CHECK_MS: ['scale', 'leaseCheckMs'],
+  DUTYROOM_INGEST_SITES_PER_WORKER: ['scale', 'sitesPerWorker'],
   DUTYROOM_INGEST_SHARE_GROUP: ['scale', 'shareGroup'],
   REDIS_URL: ['redis', 'url'],
   DUTYROOM_DATA_DIR: ['dataDir'],

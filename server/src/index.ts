@@ -1,2 +1,3 @@
+export { type AdminIo, runAdmin } from './cli/admin-commands.ts';
 export { PortInUseError, type RunningServer, type ServerDeps, startServer } from './server.ts';
 export { hashPassword, verifyPassword } from './services/passwords.ts';

@@ -1,26 +1,38 @@
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
-import { type Config, indexSite, type SiteFile } from '@dutyroom/domain';
+import { type Config, detectors, indexSite, type SiteFile } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { type AppServices, buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
+import { type Notify, startNotify } from './notify/index.ts';
 import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
-import { attachRealtime, type RealtimeServer } from './realtime/gateway.ts';
+import { createConsoleLive } from './realtime/console-live.ts';
+import { attachRealtime, createConsoleChannel, type RealtimeServer, refreshGridRooms } from './realtime/gateway.ts';
 import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { createPhotoStore } from './repositories/photo-store.fs.ts';
 import { syncSite } from './repositories/site.repository.ts';
+import { workOrdersRepository } from './repositories/work-orders.repository.ts';
+import { createGridScope } from './services/access.ts';
 import { createAuditService } from './services/audit.service.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
 import { createDirectory } from './services/directory.ts';
+import { createDrillService } from './services/drill.service.ts';
 import { createEscalations, type Escalations } from './services/escalations.ts';
+import { createHandoverService } from './services/handover.service.ts';
 import { createPhotosService } from './services/photos.service.ts';
 import { createReportsService } from './services/reports.service.ts';
 import { createReturnVisitsService } from './services/return-visits.service.ts';
+import { createRosterService } from './services/roster.service.ts';
+import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
+import { createSiteSetupService } from './services/site-setup.service.ts';
+import { createStewardService } from './services/steward.service.ts';
 import { createWorkOrderClocks } from './services/work-order-clocks.service.ts';
-import type { WorkOrdersContext } from './services/work-orders.context.ts';
+import { type Broadcast, dtoOf, type WorkOrdersContext } from './services/work-orders.context.ts';
 import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
+import { createTelemetryReader } from './telemetry/create-telemetry-reader.ts';
+import { createTelemetryService } from './telemetry/telemetry.service.ts';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -36,6 +48,8 @@ export interface ServerDeps {
   readonly sweepEveryMs?: number;
   /** How often the SLA clocks are checked. */
   readonly slaTickEveryMs?: number;
+  /** How often push escalations and delivery retries are looked for. */
+  readonly notifyTickMs?: number;
 }
 
 export interface RunningServer {
@@ -49,6 +63,8 @@ export interface RunningServer {
   readonly slaTicker: SlaTicker;
   /** Subscribe here to send escalations out (web push, group robots): each is published once, after commit. */
   readonly escalations: Escalations;
+  /** Pushes (SPEC §7): notifier, dispatcher, VAPID key; `tick()` runs due escalations and retries now. */
+  readonly notify: Notify;
   /** Every route the HTTP API serves (the OpenAPI test compares them). */
   readonly routes: readonly { method: string; url: string }[];
   stop(): Promise<void>;
@@ -62,10 +78,38 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.log.child({ module: 'server' });
   const now = deps.now ?? Date.now;
   const site = indexSite(deps.site);
-  await db.transaction((tx) => syncSite(tx, deps.site));
+  await db.transaction(async (tx) => {
+    await syncSite(tx, deps.site);
+    await applyOccupancyEdits(tx, site.siteId);
+  });
 
   const auth = createAuthService(db, now);
-  const demo = config.demo ? (await auth.ensureDemoAccounts(site.siteId))[0] : undefined;
+  const demoAccounts = config.demo ? await auth.ensureDemoAccounts(deps.site) : [];
+  const demo = demoAccounts[0];
+  let io: RealtimeServer | undefined;
+  const roster = createRosterService({
+    db,
+    site: deps.site,
+    now,
+    onChange: () => {
+      if (io !== undefined) refreshGridRooms(io, scope, site.siteId).catch((error: unknown) => log.error({ err: error }, 'grid rooms not refreshed'));
+    },
+  });
+  const scope = createGridScope({ siteId: site.siteId, roster: roster.current, now });
+  const notify = await startNotify({
+    db,
+    site: deps.site,
+    index: site,
+    roster,
+    scope,
+    console: () => {
+      if (io === undefined) throw new Error('server not started');
+      return createConsoleChannel(io, site.siteId);
+    },
+    now,
+    log,
+    ...(deps.notifyTickMs === undefined ? {} : { tickMs: deps.notifyTickMs }),
+  });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -81,19 +125,32 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     escalationCounter.inc({ kind: e.kind, level: String(e.level) });
   });
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
+  const live = createConsoleLive(site.siteId);
+  const telemetryReader = createTelemetryReader(config.influx, db);
+  const consoleParts = {
+    siteMap: createSiteMapService({ db, site: deps.site, telemetry: telemetryReader, now, onUnitChanged: (unit) => live.emit('unit:updated', unit) }),
+    siteSetup: createSiteSetupService(deps.site, detectors),
+    telemetry: createTelemetryService(telemetryReader, deps.site),
+    handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
+    drill: createDrillService({ db, site: deps.site, mqtt: { ...config.mqtt, url: deps.mqttUrl }, telemetry: telemetryReader, now }),
+    now,
+  };
   const ctx: WorkOrdersContext = {
     db,
     site,
     siteFile: deps.site,
     policy: deps.site.workOrders,
     directory: createDirectory(deps.site),
-    broadcast,
+    broadcast: withPushes(broadcast, notify, log),
     escalations,
     now,
     log: log.child({ module: 'server.work-orders' }),
     unitsWithValve,
+    scope,
   };
   const workOrders = createWorkOrdersService(ctx);
+  // SLA escalations (物业跟随制) reach the person escalated to as pushes too.
+  escalations.subscribe((event) => notify.notifier.onSlaEscalation(event));
   const services: AppServices = {
     workOrders,
     returnVisits: createReturnVisitsService(ctx),
@@ -104,26 +161,43 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   let ready = false;
   const { app, routes } = await buildApp({
+    consoleParts,
     db,
     auth,
     services: () => services,
     siteName: deps.site.site.name,
     demo,
+    demoAccounts,
+    siteId: site.siteId,
+    accounts: {
+      roster,
+      steward: createStewardService({ db, site, scope, roster, toDto: (record) => dtoOf(ctx, record) }),
+      notifier: () => notify.notifier,
+      vapidPublicKey: () => notify.vapidPublicKey,
+      findWorkOrder: async (id) => {
+        const order = await workOrdersRepository.find(db, id);
+        return order && { id: order.id, siteId: order.site_id, gridId: order.grid_id, assigneeId: order.assignee_id };
+      },
+    },
     metrics: [registry, ...(deps.extraMetrics ?? [])],
     consoleDir: deps.consoleDir,
     ready: () => ready,
     log,
     secureCookies: false,
   });
-  const io = attachRealtime(app.server as HttpServer, {
+  const realtime = attachRealtime(app.server as HttpServer, {
     auth,
     workOrders: () => workOrders,
+    notifier: () => notify.notifier,
+    scope,
     siteId: site.siteId,
     log: log.child({ module: 'server.realtime' }),
   });
   // Several servers behind one address share socket.io rooms through Redis (docs/scaling.md).
-  const redis = config.redis.url === undefined ? undefined : await attachRedisAdapter(io, config.redis.url, log.child({ module: 'server.redis' }));
-  broadcast.attach(createBroadcast(io));
+  const redis = config.redis.url === undefined ? undefined : await attachRedisAdapter(realtime, config.redis.url, log.child({ module: 'server.redis' }));
+  io = realtime;
+  live.attach(realtime, now);
+  broadcast.attach(createBroadcast(realtime, site));
 
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -153,20 +227,37 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     port,
     demo,
-    io,
+    io: realtime,
     workOrders,
     services,
     follower,
     slaTicker,
     escalations,
+    notify,
     routes: routes.map((r) => ({ method: r.method, url: r.url })),
     async stop() {
       ready = false;
+      live.stop();
       await slaTicker.stop();
       await follower.stop();
-      await io.close();
+      await notify.stop();
+      await realtime.close();
       await redis?.close();
       await app.close();
+    },
+  };
+}
+
+/** Every committed anomaly change also goes to the notifier (SPEC §7), after the consoles. */
+function withPushes(base: Broadcast, notify: Notify, log: Logger): Broadcast {
+  return {
+    ...base,
+    workOrder: (w) => base.workOrder(w),
+    escalation: (e) => base.escalation(e),
+    returnVisit: (v) => base.returnVisit(v),
+    anomaly(anomaly) {
+      base.anomaly(anomaly);
+      notify.notifier.onAnomaly(anomaly).catch((error: unknown) => log.error({ err: error, anomalyId: anomaly.id }, 'push not opened'));
     },
   };
 }

@@ -97,6 +97,7 @@ async function main() {
   const bms = await mqtt.connectAsync(url, { clientId: `${siteId}-bms`, clean: true });
   bms.on('message', (_topic, payload) => {
     const at = now();
+    if (payload.length === 0) return; // a deleted retained state (the clean-up at the end)
     const parsed = anomalyEventSchema.safeParse(JSON.parse(payload.toString()));
     const deviceId = parsed.success ? parsed.data.anomaly.deviceId : null;
     const from = deviceId === null ? undefined : sent.get(deviceId);
@@ -198,6 +199,9 @@ async function main() {
   results['ingest'] = { ...ingest.pipeline.stats, heapMiB: round(process.memoryUsage().heapUsed / 2 ** 20, 1) };
 
   worker.postMessage({ type: 'stop' });
+  // Leave the broker as found: delete the retained anomaly states of the bench site.
+  for (const { id } of (await db.query<{ id: string }>('select id::text as id from anomalies')).rows)
+    await bms.publishAsync(topics.anomaly(siteId, id), '', { qos: 1, retain: true });
   await bms.endAsync();
   await ingest.stop();
   await db.close();

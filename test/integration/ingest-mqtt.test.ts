@@ -38,6 +38,9 @@ for (const combo of combos) {
       device = await devicePublisher(stack.mqttUrl);
     });
     afterAll(async () => {
+      // Leave the shared broker as found: an empty retained payload deletes each retained anomaly state.
+      const ids = stack ? await rows<{ id: string }>('select id::text as id from anomalies') : [];
+      for (const { id } of ids) await device?.publishAsync(topics.anomaly(stack.siteId, id), '', { qos: 1, retain: true });
       await device?.endAsync();
       await stack?.stop();
       await stack?.dropSchema();
@@ -117,6 +120,20 @@ for (const combo of combos) {
       const body = (await response.json()) as { items: { reason: string; payload: string }[]; counts: Record<string, number> };
       expect(body.counts).toMatchObject({ 'malformed-json': 1, schema: 2, 'unknown-device': 1, oversize: 1, duplicate: 1 });
       expect(body.items.find((i) => i.reason === 'malformed-json')?.payload).toBe('{"ts": 1, "total":');
+
+      // Filtered by reason, and paged backwards with `next`.
+      const page = async (query: string) =>
+        (await (await fetch(`${stack.server.url}/api/v1/dead-letters?${query}`, { headers: { cookie } })).json()) as {
+          items: { id: string; reason: string }[];
+          next: string | null;
+        };
+      const schema = await page('reason=schema');
+      expect(schema.items.map((i) => i.reason)).toEqual(['schema', 'schema']);
+      const first = await page('limit=2');
+      expect(first.items).toHaveLength(2);
+      const second = await page(`limit=2&before=${first.next}`);
+      expect(second.items.map((i) => Number(i.id)).every((id) => id < Number(first.next))).toBe(true);
+      expect((await fetch(`${stack.server.url}/api/v1/dead-letters?limit=0`, { headers: { cookie } })).status).toBe(400);
     });
   });
 }

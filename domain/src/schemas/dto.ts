@@ -104,6 +104,8 @@ export const userDtoSchema = z.object({
   displayName: z.string(),
   role: z.string(),
   siteId: z.string(),
+  /** The person (site file `people`) this account is; stewards' grids and pushes follow it. */
+  personId: z.string().nullable(),
 });
 export type UserDto = z.infer<typeof userDtoSchema>;
 

@@ -13,16 +13,27 @@ import { MAX_PHOTO_BYTES, type PhotosService } from '../services/photos.service.
 import type { ReportsService } from '../services/reports.service.ts';
 import type { ReturnVisitsService } from '../services/return-visits.service.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
+import type { AccountsDeps } from './accounts-shared.ts';
+import { authRoutes } from './auth.routes.ts';
 import { boardRoutes } from './board.routes.ts';
+import type { ConsoleParts } from './console-parts.ts';
+import { deadLetterRoutes } from './dead-letters.routes.ts';
+import { drillRoutes } from './drill.routes.ts';
 import { toErrorBody } from './errors.ts';
+import { handoverRoutes } from './handover.routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { photoRoutes } from './photos.routes.ts';
+import { pushRoutes } from './push.routes.ts';
 import { reportRoutes } from './reports.routes.ts';
 import { returnVisitRoutes } from './return-visits.routes.ts';
+import { rosterRoutes } from './roster.routes.ts';
 import { createRouter, type RegisteredRoute } from './router.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { sessionToken } from './session-token.ts';
+import { siteRoutes } from './site.routes.ts';
+import { stewardRoutes } from './steward.routes.ts';
 import { systemRoutes } from './system.routes.ts';
+import { telemetryRoutes } from './telemetry.routes.ts';
 import { workOrderRoutes } from './work-orders.routes.ts';
 
 export interface AppServices {
@@ -39,11 +50,16 @@ export interface AppDeps {
   readonly services: () => AppServices;
   readonly siteName: string;
   readonly demo: DemoAccount | undefined;
+  readonly demoAccounts: readonly DemoAccount[];
+  readonly siteId: string;
+  readonly accounts: AccountsDeps;
   readonly metrics: readonly Registry[];
   readonly consoleDir: string | undefined;
   readonly ready: () => boolean;
   readonly log: Logger;
   readonly secureCookies: boolean;
+  /** Site map, telemetry and handover (the console's own routes). */
+  readonly consoleParts: ConsoleParts;
 }
 
 /** The HTTP edge: one router per resource, one validation helper, one error mapper, the OpenAPI document. */
@@ -60,15 +76,20 @@ export async function buildApp(deps: AppDeps) {
     return reply.status(status).send({ error: body });
   });
 
-  const router = createRouter(app, currentUser);
+  const router = createRouter(app, currentUser, deps.siteId);
   const services = deps.services;
   systemRoutes(router, deps);
   sessionRoutes(router, deps);
-  boardRoutes(router, { db: deps.db, workOrders: () => services().workOrders });
+  boardRoutes(router, { db: deps.db, siteId: deps.siteId, workOrders: () => services().workOrders });
+  deadLetterRoutes(router, { db: deps.db, siteId: deps.siteId });
   workOrderRoutes(router, { workOrders: () => services().workOrders });
   photoRoutes(router, { photos: () => services().photos });
   returnVisitRoutes(router, { returnVisits: () => services().returnVisits });
   reportRoutes(router, { reports: () => services().reports, audit: () => services().audit });
+  authRoutes(router, deps);
+  pushRoutes(router, { ...deps.accounts, db: deps.db, siteId: deps.siteId });
+  rosterRoutes(router, deps.accounts);
+  stewardRoutes(router, deps.accounts);
 
   let document: ReturnType<typeof buildOpenApi> | undefined;
   router.route(
@@ -86,6 +107,10 @@ export async function buildApp(deps: AppDeps) {
     },
   );
 
+  siteRoutes(router, deps);
+  telemetryRoutes(router, deps);
+  handoverRoutes(router, deps);
+  drillRoutes(router, deps);
   app.all('/api/*', async () => {
     throw new ServiceError('NOT_FOUND', 'no such API route; see /api/v1/openapi.json');
   });

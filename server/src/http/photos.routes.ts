@@ -11,6 +11,7 @@ export function photoRoutes(router: Router, deps: { photos: () => PhotosService 
     {
       method: 'POST',
       url: '/api/v1/work-orders/:id/photos',
+      permission: 'workOrders:progress',
       summary: `Upload one photo (multipart field "photo"; ${PHOTO_TYPES.join(', ')}; at most 10 MB)`,
       tag: 'work-orders',
       params: workOrderIdParams,
@@ -34,6 +35,7 @@ export function photoRoutes(router: Router, deps: { photos: () => PhotosService 
     {
       method: 'GET',
       url: '/api/v1/work-orders/:id/photos/:photoId',
+      permission: 'workOrders:read',
       summary: 'Download a photo',
       tag: 'work-orders',
       params: workOrderIdParams.extend({ photoId: z.string().regex(/^\d{1,12}$/, 'a photo id') }),

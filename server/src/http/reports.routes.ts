@@ -11,6 +11,7 @@ export function reportRoutes(router: Router, deps: { reports: () => ReportsServi
     {
       method: 'GET',
       url: '/api/v1/reports/monthly',
+      permission: 'reports:read',
       summary: 'Monthly statistics per site, department or person; format=csv|xlsx downloads a file',
       tag: 'reports',
       query: monthlyReportQuerySchema,
@@ -33,6 +34,7 @@ export function reportRoutes(router: Router, deps: { reports: () => ReportsServi
     {
       method: 'GET',
       url: '/api/v1/audit',
+      permission: 'audit:read',
       summary: 'The append-only audit log of the site, newest first',
       tag: 'reports',
       query: auditQuerySchema,

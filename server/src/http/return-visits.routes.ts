@@ -9,6 +9,7 @@ export function returnVisitRoutes(router: Router, deps: { returnVisits: () => Re
     {
       method: 'GET',
       url: '/api/v1/return-visits',
+      permission: 'workOrders:followUp',
       summary: 'Return visits, soonest due first',
       tag: 'return-visits',
       query: returnVisitListQuerySchema,
@@ -20,6 +21,7 @@ export function returnVisitRoutes(router: Router, deps: { returnVisits: () => Re
     {
       method: 'POST',
       url: '/api/v1/heavy-rain',
+      permission: 'workOrders:followUp',
       summary: 'Record that heavy rain occurred: schedules every leak visit waiting for it',
       tag: 'return-visits',
       body: heavyRainRequestSchema,

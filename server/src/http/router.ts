@@ -1,6 +1,8 @@
-import type { UserDto } from '@dutyroom/domain';
+import type { Permission, UserDto } from '@dutyroom/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { requirePermission } from '../services/access.ts';
+import { ServiceError } from '../services/errors.ts';
 import { parseInput } from './validate.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -22,6 +24,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   readonly multipartFile?: string;
   /** Reachable without a session (health, login, the API description). */
   readonly public?: boolean;
+  /**
+   * The role permission the route needs (domain/src/access/roles.ts), checked before the body is
+   * read; which records the user may touch (grid scope) is the service's first line.
+   */
+  readonly permission?: Permission;
 }
 
 export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -38,7 +45,7 @@ export type RegisteredRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
 const none = z.object({}).passthrough();
 
 /** Registers routes on Fastify and keeps their specs for the OpenAPI document. */
-export function createRouter(app: FastifyInstance, currentUser: (request: FastifyRequest) => Promise<UserDto | undefined>) {
+export function createRouter(app: FastifyInstance, currentUser: (request: FastifyRequest) => Promise<UserDto | undefined>, siteId?: string) {
   const routes: RegisteredRoute[] = [];
   return {
     routes: routes as readonly RegisteredRoute[],
@@ -51,10 +58,13 @@ export function createRouter(app: FastifyInstance, currentUser: (request: Fastif
         method: spec.method,
         url: spec.url,
         handler: async (request, reply) => {
+          // Access before validation (STYLE §8.6 habit 8): an anonymous caller learns nothing of a route's shape.
+          const user = spec.public ? undefined : await currentUser(request);
+          if (!spec.public && user === undefined) throw new ServiceError('UNAUTHENTICATED', 'log in first');
+          if (spec.permission !== undefined && siteId !== undefined) requirePermission(user, spec.permission, siteId);
           const params = parseInput(spec.params ?? none, request.params, 'params');
           const query = parseInput(spec.query ?? none, request.query, 'query');
           const body = spec.body === undefined ? undefined : parseInput(spec.body, request.body, 'body');
-          const user = spec.public ? undefined : await currentUser(request);
           return handler({ params, query, body, request, reply, user } as RouteInput<P, Q, B>);
         },
       });

@@ -7,7 +7,14 @@ import type { Router } from './router.ts';
 /** Health, readiness, metrics and the site's public info. */
 export function systemRoutes(
   router: Router,
-  deps: { db: Db; ready: () => boolean; metrics: readonly Registry[]; siteName: string; demo: DemoAccount | undefined },
+  deps: {
+    db: Db;
+    ready: () => boolean;
+    metrics: readonly Registry[];
+    siteName: string;
+    demo: DemoAccount | undefined;
+    demoAccounts: readonly DemoAccount[];
+  },
 ): void {
   router.route({ method: 'GET', url: '/healthz', summary: 'Liveness', tag: 'system', public: true, response: z.object({ status: z.string() }) }, async () => ({
     status: 'ok',
@@ -30,8 +37,17 @@ export function systemRoutes(
       summary: 'Site name and, in demo mode only, the demo login',
       tag: 'system',
       public: true,
-      response: z.object({ siteName: z.string(), demo: z.object({ username: z.string(), password: z.string() }).nullable() }),
+      response: z.object({
+        siteName: z.string(),
+        demo: z.object({ username: z.string(), password: z.string() }).nullable(),
+        demoAccounts: z.array(z.object({ username: z.string(), role: z.string().nullable() })),
+      }),
     },
-    async () => ({ siteName: deps.siteName, demo: deps.demo ?? null }),
+    // Demo mode says so on the login page, with every demo account; outside demo mode both are empty.
+    async () => ({
+      siteName: deps.siteName,
+      demo: deps.demo ?? null,
+      demoAccounts: deps.demoAccounts.map(({ username, role }) => ({ username, role: role ?? null })),
+    }),
   );
 }

@@ -26,6 +26,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'GET',
       url: '/api/v1/work-orders',
+      permission: 'workOrders:read',
       summary: 'Work orders, filtered, newest first, paged',
       tag: 'work-orders',
       query: workOrderListQuerySchema,
@@ -37,6 +38,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'POST',
       url: '/api/v1/work-orders',
+      permission: 'workOrders:create',
       summary: 'Intake at the front desk: repair, complaint, enquiry, request',
       tag: 'work-orders',
       body: intakeRequestSchema,
@@ -51,6 +53,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'GET',
       url: '/api/v1/work-orders/:id',
+      permission: 'workOrders:read',
       summary: 'One order with its timeline, steps, return visits and photos',
       tag: 'work-orders',
       params: workOrderIdParams,
@@ -62,6 +65,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'POST',
       url: '/api/v1/work-orders/:id/transitions',
+      permission: 'workOrders:read',
       summary: 'A lifecycle action: dispatch (or reassign), accept, arrive, resolve, feedBack, returnVisit, close, cancel, falseAlarm, reopen',
       tag: 'work-orders',
       params: workOrderIdParams,
@@ -74,6 +78,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'POST',
       url: '/api/v1/work-orders/:id/acknowledge',
+      permission: 'workOrders:acknowledge',
       summary: 'The control room has seen the order (idempotent)',
       tag: 'work-orders',
       params: workOrderIdParams,
@@ -85,6 +90,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'POST',
       url: '/api/v1/work-orders/:id/notes',
+      permission: 'workOrders:read',
       summary: 'A note on the timeline',
       tag: 'work-orders',
       params: workOrderIdParams,
@@ -97,6 +103,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'POST',
       url: '/api/v1/work-orders/:id/progress-updates',
+      permission: 'workOrders:followUp',
       summary: 'The progress update owed to the owner every 24 h (clears the reminder)',
       tag: 'work-orders',
       params: workOrderIdParams,
@@ -109,6 +116,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'PATCH',
       url: '/api/v1/work-orders/:id/checklist/:itemId',
+      permission: 'workOrders:progress',
       summary: 'Tick or untick an SOP checklist item',
       tag: 'work-orders',
       params: workOrderIdParams.extend({ itemId: z.string().min(1).max(64) }),
@@ -121,6 +129,7 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     {
       method: 'POST',
       url: '/api/v1/work-orders/:id/merge',
+      permission: 'workOrders:dispatch',
       summary: 'Merge duplicates into this order (they are cancelled)',
       tag: 'work-orders',
       params: workOrderIdParams,
@@ -130,13 +139,21 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
     async ({ user, params, body }) => ({ workOrder: await wo().merge(user, params.id, body.duplicateIds) }),
   );
   router.route(
-    { method: 'GET', url: '/api/v1/people', summary: 'People of the site, for dispatch', tag: 'site', response: z.object({ items: z.array(personDtoSchema) }) },
+    {
+      method: 'GET',
+      url: '/api/v1/people',
+      permission: 'workOrders:read',
+      summary: 'People of the site, for dispatch',
+      tag: 'site',
+      response: z.object({ items: z.array(personDtoSchema) }),
+    },
     async ({ user }) => ({ items: wo().people(user) }),
   );
   router.route(
     {
       method: 'GET',
       url: '/api/v1/work-order-policy',
+      permission: 'workOrders:read',
       summary: "The site's time standards, escalation, call hours and return-visit rules",
       tag: 'site',
       response: workOrderPolicySchema,

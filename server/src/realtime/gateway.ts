@@ -1,10 +1,21 @@
 import type { Server as HttpServer } from 'node:http';
-import { acknowledgeRequestSchema, type ClientToServerEvents, rooms, type ServerToClientEvents, type UserDto } from '@dutyroom/domain';
+import {
+  type AckResult,
+  acknowledgeRequestSchema,
+  type ClientToServerEvents,
+  type Role,
+  rooms,
+  type ServerToClientEvents,
+  siteWideRoles,
+  type UserDto,
+} from '@dutyroom/domain';
 import type { Logger } from '@dutyroom/platform';
 import { Server } from 'socket.io';
 import { parseCookies } from '../http/cookies.ts';
 import { toErrorBody } from '../http/errors.ts';
-import { requireSiteAccess } from '../services/access.ts';
+import type { ConsoleChannel } from '../notify/console.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import { type GridScope, requirePermission } from '../services/access.ts';
 import { type AuthService, SESSION_COOKIE } from '../services/auth.service.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
 
@@ -14,14 +25,28 @@ interface SocketData {
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+export interface RealtimeDeps {
+  auth: AuthService;
+  workOrders: () => WorkOrdersService;
+  notifier: () => Notifier;
+  scope: GridScope;
+  siteId: string;
+  log: Logger;
+}
+
+const isSiteWide = (user: UserDto) => siteWideRoles.has(user.role as Role);
+
+/** The grid rooms a scoped user's socket belongs in now (own grid, grids covered on duty). */
+async function gridRooms(scope: GridScope, user: UserDto, siteId: string): Promise<string[]> {
+  return (await scope.scopeOf(user)).coveredGrids.map((g) => rooms.grid(siteId, g));
+}
+
 /**
- * socket.io: the handshake carries the session cookie; a socket joins its site's control-room
- * room. Events are typed by domain/events.ts and their payloads parsed again here.
+ * socket.io: the handshake carries the session cookie. Fan-out is by room (STYLE §8.6 habit 8):
+ * control-room roles join the site's room; stewards join their grid rooms (and those they cover
+ * on duty); every account joins its own room for pushes. Payloads are parsed again here.
  */
-export function attachRealtime(
-  http: HttpServer,
-  deps: { auth: AuthService; workOrders: () => WorkOrdersService; siteId: string; log: Logger },
-): RealtimeServer {
+export function attachRealtime(http: HttpServer, deps: RealtimeDeps): RealtimeServer {
   const io: RealtimeServer = new Server(http, { serveClient: false, cors: { origin: false } });
 
   io.use((socket, next) => {
@@ -29,7 +54,7 @@ export function attachRealtime(
     deps.auth.userForToken(token).then(
       (user) => {
         try {
-          socket.data.user = requireSiteAccess(user, deps.siteId);
+          socket.data.user = requirePermission(user, 'workOrders:read', deps.siteId);
           next();
         } catch (error) {
           next(new Error(toErrorBody(error).error.code));
@@ -42,27 +67,67 @@ export function attachRealtime(
     );
   });
 
+  const answer = (ack: (result: AckResult) => void, what: string) => (error: unknown) => {
+    const { error: body } = toErrorBody(error);
+    if (body.code === 'INTERNAL') deps.log.error({ err: error }, `${what} failed`);
+    ack({ ok: false, code: body.code, message: body.message });
+  };
+
+  /** `{ id }` requests with an ack: parse, run, answer `{ok}` or `{ok:false, code}`. */
+  const handleIdRequest = (request: unknown, ack: unknown, run: (id: string) => Promise<unknown>, what: string) => {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (result: AckResult) => void;
+    const parsed = acknowledgeRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      reply({ ok: false, code: 'VALIDATION', message: parsed.error.issues.map((i) => i.message).join('; ') });
+      return;
+    }
+    run(parsed.data.id).then(() => reply({ ok: true }), answer(reply, what));
+  };
+
   io.on('connection', (socket) => {
-    void socket.join(rooms.site(deps.siteId));
-    socket.on('workOrder:acknowledge', (request, ack) => {
-      if (typeof ack !== 'function') return;
-      const parsed = acknowledgeRequestSchema.safeParse(request);
-      if (!parsed.success) {
-        ack({ ok: false, code: 'VALIDATION', message: parsed.error.issues.map((i) => i.message).join('; ') });
-        return;
-      }
-      deps
-        .workOrders()
-        .acknowledge(socket.data.user, parsed.data.id)
-        .then(
-          () => ack({ ok: true }),
-          (error: unknown) => {
-            const { error: body } = toErrorBody(error);
-            if (body.code === 'INTERNAL') deps.log.error({ err: error }, 'acknowledge failed');
-            ack({ ok: false, code: body.code, message: body.message });
-          },
-        );
-    });
+    const user = socket.data.user;
+    void socket.join(rooms.user(user.id));
+    if (isSiteWide(user)) void socket.join(rooms.site(deps.siteId));
+    else
+      gridRooms(deps.scope, user, deps.siteId).then(
+        (grids) => socket.join(grids),
+        (error: unknown) => deps.log.error({ err: error }, 'grid rooms not joined'),
+      );
+    socket.on('workOrder:acknowledge', (request, ack) =>
+      handleIdRequest(request, ack, (id) => deps.workOrders().acknowledge(socket.data.user, id), 'acknowledge'),
+    );
+    socket.on('push:acknowledge', (request, ack) =>
+      handleIdRequest(request, ack, (id) => deps.notifier().acknowledge(socket.data.user, id), 'push acknowledge'),
+    );
   });
   return io;
+}
+
+/** After a roster change: every scoped socket leaves and rejoins grid rooms for its coverage now. */
+export async function refreshGridRooms(io: RealtimeServer, scope: GridScope, siteId: string): Promise<void> {
+  for (const socket of await io.fetchSockets()) {
+    const user = socket.data.user;
+    if (isSiteWide(user)) continue;
+    const wanted = new Set(await gridRooms(scope, user, siteId));
+    for (const room of socket.rooms) if (room.startsWith('grid:') && !wanted.has(room)) socket.leave(room);
+    socket.join([...wanted]);
+  }
+}
+
+/** Pushes to open consoles: the per-user rooms, and the control room. */
+export function createConsoleChannel(io: RealtimeServer, siteId: string): ConsoleChannel {
+  return {
+    async toUsers(userIds, push) {
+      const targets = userIds.map(rooms.user);
+      const sockets = await io.in(targets).fetchSockets();
+      io.to(targets).emit('push:upserted', push);
+      return sockets.length;
+    },
+    async toControlRoom(push) {
+      const sockets = await io.in(rooms.site(siteId)).fetchSockets();
+      io.to(rooms.site(siteId)).emit('push:upserted', push);
+      return sockets.length;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { audit } from '../repositories/audit.repository.ts';
 import type { PhotoStore } from '../repositories/photo-store.fs.ts';
 import { historyRepository } from '../repositories/work-order-history.repository.ts';
 import { workOrdersRepository } from '../repositories/work-orders.repository.ts';
-import { requireSiteAccess } from './access.ts';
+import { requireOrderAccess } from './access.ts';
 import { ServiceError } from './errors.ts';
 import { writeOrder } from './work-order-changes.ts';
 import { actorOf, dtoOf, type WorkOrdersContext } from './work-orders.context.ts';
@@ -30,7 +30,7 @@ export function createPhotosService(ctx: WorkOrdersContext, store: PhotoStore) {
 
   return {
     async upload(user: UserDto | undefined, id: string, file: { contentType: string; bytes: Buffer }): Promise<PhotoDto> {
-      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const actor = actorOf(await requireOrderAccess(ctx.scope, user, 'workOrders:progress', site.siteId, () => workOrdersRepository.find(db, id)));
       await orderOfSite(id);
       const kind = SIGNATURES[file.contentType];
       if (kind === undefined) throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', `a photo must be one of ${PHOTO_TYPES.join(', ')}; got ${file.contentType}`);
@@ -69,7 +69,7 @@ export function createPhotosService(ctx: WorkOrdersContext, store: PhotoStore) {
     },
 
     async read(user: UserDto | undefined, id: string, photoId: string): Promise<{ contentType: string; bytes: Buffer }> {
-      requireSiteAccess(user, site.siteId);
+      await requireOrderAccess(ctx.scope, user, 'workOrders:read', site.siteId, () => workOrdersRepository.find(db, id));
       await orderOfSite(id);
       const photo = (await historyRepository.photos(db, id)).find((p) => p.id === photoId);
       if (photo === undefined) throw new ServiceError('NOT_FOUND', `work order ${id} has no photo ${photoId}`);

@@ -46,7 +46,7 @@ const reports = createReportsService(ctx);
 const audit = createAuditService(ctx);
 const photos = createPhotosService(ctx, unreadable);
 
-const otherSite: UserDto = { id: '1', username: 'x', displayName: 'X', role: 'operator', siteId: 'elsewhere' };
+const otherSite: UserDto = { id: '1', username: 'x', displayName: 'X', role: 'operator', siteId: 'elsewhere', personId: null };
 const calls: [string, (user: UserDto | undefined) => unknown][] = [
   ['board', (u) => orders.board(u)],
   ['list', (u) => orders.list(u, { state: 'all', limit: 10, offset: 0 })],

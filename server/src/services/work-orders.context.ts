@@ -1,6 +1,7 @@
 import type { AnomalyDto, EscalationEvent, ReturnVisitDto, SiteFile, SiteIndex, UserDto, WorkOrderDto, WorkOrderPolicy } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import { toWorkOrderDto, type WorkOrderRecord } from '../repositories/work-orders.repository.ts';
+import type { GridScope } from './access.ts';
 import type { Directory } from './directory.ts';
 import type { Escalations } from './escalations.ts';
 
@@ -25,6 +26,8 @@ export interface WorkOrdersContext {
   readonly log: Logger;
   /** Units whose water meter has a remotely controlled valve. */
   readonly unitsWithValve: ReadonlySet<string>;
+  /** Grid scoping for stewards and crews (the roster of the moment); without it only site-wide roles pass. */
+  readonly scope?: GridScope | undefined;
 }
 
 /** Who did it, as the timeline and the audit log name them. */

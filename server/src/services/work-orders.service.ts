@@ -1,4 +1,5 @@
 import {
+  actionPermission,
   allowedActions,
   type BoardSnapshot,
   type ChecklistEntry,
@@ -6,6 +7,8 @@ import {
   type IntakeRequest,
   isOpenStatus,
   nextStatus,
+  ownerPhoneFor,
+  type Permission,
   progressUpdateDueAt,
   type TransitionRequest,
   type UserDto,
@@ -18,7 +21,7 @@ import { audit } from '../repositories/audit.repository.ts';
 import { returnVisitsRepository } from '../repositories/return-visits.repository.ts';
 import { historyRepository } from '../repositories/work-order-history.repository.ts';
 import { type WorkOrderRecord, workOrdersRepository } from '../repositories/work-orders.repository.ts';
-import { requireSiteAccess } from './access.ts';
+import { requireOrderAccess, requirePermission, requireSiteAccess } from './access.ts';
 import { ServiceError } from './errors.ts';
 import { applyChange, type ChangeResult, writeOrder } from './work-order-changes.ts';
 import { workOrderSupport } from './work-order-support.ts';
@@ -26,12 +29,12 @@ import { actorOf, dtoOf, SYSTEM_ACTOR, type WorkOrdersContext } from './work-ord
 
 export type { Broadcast } from './work-orders.context.ts';
 
-/** Roles that see the owner's phone in full; others see it masked (SPEC §3). */
-const SEES_OWNER_PHONE = new Set(['customer-service', 'steward', 'supervisor', 'manager', 'admin']);
-const maskPhone = (phone: string) => (phone.length <= 7 ? '****' : `${phone.slice(0, 3)}****${phone.slice(-4)}`);
-
 /** The work orders of one site: intake, the anomaly follower, every lifecycle action, queries. */
 export function createWorkOrdersService(ctx: WorkOrdersContext) {
+  /** Access to one order: permission, then grid/department scope for stewards and crews (issue 6). */
+  const requireOrder = (user: UserDto | undefined, id: string, permission: Permission) =>
+    requireOrderAccess(ctx.scope, user, permission, ctx.site.siteId, () => workOrdersRepository.find(ctx.db, id));
+
   const { db, site, broadcast, now, log } = ctx;
 
   const { publish, lockOrder, open, checklist, refollow, ownerOf } = workOrderSupport(ctx);
@@ -113,7 +116,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
     },
 
     async detail(user: UserDto | undefined, id: string): Promise<WorkOrderDetail> {
-      const viewer = requireSiteAccess(user, site.siteId);
+      const viewer = await requireOrder(user, id, 'workOrders:read');
       const order = await workOrdersRepository.find(db, id);
       if (order === undefined || order.site_id !== site.siteId) throw new ServiceError('NOT_FOUND', `no work order ${id}`);
       const [timeline, steps, returnVisits, photos] = await Promise.all([
@@ -122,7 +125,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
         returnVisitsRepository.forOrder(db, id),
         historyRepository.photos(db, id),
       ]);
-      const phone = order.owner_phone === null ? null : SEES_OWNER_PHONE.has(viewer.role) ? order.owner_phone : maskPhone(order.owner_phone);
+      const phone = ownerPhoneFor(viewer.role, order.owner_phone);
       return {
         workOrder: dtoOf(ctx, order),
         description: order.description,
@@ -142,7 +145,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
 
     /** 受理: the front desk records a call, a visit or an app request (SPEC §6) and may dispatch it at once. */
     async intake(user: UserDto | undefined, request: IntakeRequest): Promise<WorkOrderDto> {
-      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const actor = actorOf(requirePermission(user, 'workOrders:create', site.siteId));
       const unit = request.unitId === undefined ? undefined : site.unit(request.unitId);
       if (request.unitId !== undefined && unit === undefined) throw new ServiceError('VALIDATION', `unitId: no unit "${request.unitId}" at this site`);
       const titles = { repair: ['报修', 'Repair'], complaint: ['投诉', 'Complaint'], enquiry: ['咨询', 'Enquiry'], request: ['求助', 'Request'] } as const;
@@ -183,7 +186,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
 
     /** Every lifecycle action by a person, through the one state machine. */
     async transition(user: UserDto | undefined, id: string, request: TransitionRequest): Promise<WorkOrderDto> {
-      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const actor = actorOf(await requireOrder(user, id, actionPermission[request.action]));
       const result = await db.transaction(async (tx) => {
         const order = await lockOrder(tx, id);
         if (request.idempotencyKey !== undefined) {
@@ -202,7 +205,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
 
     /** 确认: the control room has seen the order. Idempotent: a second acknowledgement changes nothing. */
     async acknowledge(user: UserDto | undefined, id: string): Promise<WorkOrderDto> {
-      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const actor = actorOf(requirePermission(user, 'workOrders:acknowledge', site.siteId));
       const result = await db.transaction(async (tx) => {
         const order = await lockOrder(tx, id);
         if (order.acknowledged_at !== null) return { changed: false, order };
@@ -224,7 +227,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
 
     /** A note on the timeline; `progress` notes are the 24-hour update to the owner and restart that reminder. */
     async addNote(user: UserDto | undefined, id: string, text: string, progress?: { channel: string }): Promise<WorkOrderDto> {
-      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const actor = actorOf(await requireOrder(user, id, progress === undefined ? 'workOrders:read' : 'workOrders:followUp'));
       const order = await db.transaction(async (tx) => {
         const current = await lockOrder(tx, id);
         const t = now();
@@ -256,7 +259,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
       itemId: string,
       tick: { done: boolean; note?: string | undefined; ownerReached?: boolean | undefined },
     ): Promise<WorkOrderDto> {
-      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const actor = actorOf(await requireOrder(user, id, 'workOrders:progress'));
       const order = await db.transaction(async (tx) => {
         const current = await lockOrder(tx, id);
         if (!isOpenStatus(current.status)) throw new ServiceError('WO_INVALID_TRANSITION', `a work order that is ${current.status} has its checklist closed`);
@@ -293,7 +296,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
 
     /** Merges duplicates into `id`: each is cancelled with a pointer to the order that goes on. */
     async merge(user: UserDto | undefined, id: string, duplicateIds: readonly string[]): Promise<WorkOrderDto> {
-      const actor = actorOf(requireSiteAccess(user, site.siteId));
+      const actor = actorOf(requireSiteAccess(requirePermission(user, 'workOrders:dispatch', site.siteId), site.siteId));
       if (duplicateIds.includes(id)) throw new ServiceError('VALIDATION', 'duplicateIds: an order cannot be merged into itself');
       const results = await db.transaction(async (tx) => {
         // Lock in id order so two merges of overlapping orders cannot deadlock.

@@ -1,68 +1,156 @@
-import { type AckResult, type AnomalyDto, anomalyDtoSchema, OPEN_STATUSES, type WorkOrderDto, workOrderDtoSchema } from '@dutyroom/domain';
+import { type AckResult, type AnomalyDto, anomalyDtoSchema, OPEN_STATUSES, type Severity, type WorkOrderDto, workOrderDtoSchema } from '@dutyroom/domain';
 import { SvelteMap } from 'svelte/reactivity';
 import { goto } from '$app/navigation';
 import { api } from '../api/client.ts';
 import { connection } from '../realtime/connection.svelte.ts';
 import { getSocket } from '../realtime/socket.ts';
 
-const SEVERITY_RANK = { P1: 0, P2: 1, P3: 2, P4: 3 } as const;
-const newestFirst =
-  <T extends { severity: keyof typeof SEVERITY_RANK }>(time: (x: T) => number) =>
+const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
+
+/** P1 pinned on top, then newest first (SPEC §8: P1 on top until acknowledged). */
+const pinnedThenNewest =
+  <T extends { severity: Severity }>(time: (x: T) => number, pinned: (x: T) => boolean) =>
   (a: T, b: T) =>
-    (a.severity === 'P1' ? 0 : 1) - (b.severity === 'P1' ? 0 : 1) || time(b) - time(a);
+    (pinned(a) ? 0 : 1) - (pinned(b) ? 0 : 1) || time(b) - time(a);
+
+export type ActionResult = AckResult | { ok: false; code: 'TIMEOUT'; message: string };
 
 /**
  * Open anomalies and work orders of the site. On every (re)connect it loads a snapshot, then
- * applies deltas; a delta older than the version held is dropped, so a reconnect never shows a
- * stale row.
+ * applies deltas; a delta older than the version held is dropped, so a reconnect catches up on
+ * everything missed without a reload and never shows a stale row.
  */
 class Board {
   readonly anomalies = new SvelteMap<string, AnomalyDto>();
   readonly workOrders = new SvelteMap<string, WorkOrderDto>();
   error = $state<string | undefined>(undefined);
+  loaded = $state(false);
   #started = false;
+  #pending: (() => void)[] = [];
+  #scheduled = false;
 
-  get anomalyList(): AnomalyDto[] {
-    return [...this.anomalies.values()].filter((a) => a.status === 'open').sort(newestFirst((a) => a.lastSeenAt));
-  }
+  readonly anomalyList = $derived(
+    [...this.anomalies.values()]
+      .filter((a) => a.status === 'open')
+      .sort(
+        pinnedThenNewest(
+          (a) => a.lastSeenAt,
+          (a) => a.severity === 'P1',
+        ),
+      ),
+  );
 
-  get workOrderList(): WorkOrderDto[] {
-    return [...this.workOrders.values()].filter((w) => OPEN_STATUSES.includes(w.status)).sort(newestFirst((w) => w.createdAt));
-  }
+  readonly workOrderList = $derived(
+    [...this.workOrders.values()]
+      .filter((w) => OPEN_STATUSES.includes(w.status))
+      .sort(
+        pinnedThenNewest(
+          (w) => w.createdAt,
+          (w) => w.severity === 'P1' && w.acknowledgedAt === null,
+        ),
+      ),
+  );
+
+  /** Open alarms by severity and by rule (the wall's counters). */
+  readonly counts = $derived.by(() => {
+    const bySeverity: Record<Severity, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
+    const byType = new Map<string, { title: AnomalyDto['title']; n: number }>();
+    for (const a of this.anomalyList) {
+      bySeverity[a.severity] += 1;
+      const held = byType.get(a.rule);
+      byType.set(a.rule, { title: a.title, n: (held?.n ?? 0) + 1 });
+    }
+    return { bySeverity, byType: [...byType.entries()].sort((x, y) => y[1].n - x[1].n) };
+  });
+
+  /** Work orders not yet acknowledged, by severity: what the audible alarm sounds for. */
+  readonly unacknowledged = $derived(
+    SEVERITIES.map((s) => ({ severity: s, n: this.workOrderList.filter((w) => w.severity === s && w.acknowledgedAt === null).length })),
+  );
+
+  /** Open anomalies per unit with the worst severity (the site map's live colouring). */
+  readonly openByUnit = $derived.by(() => {
+    const byUnit = new Map<string, { n: number; worst: Severity }>();
+    for (const a of this.anomalyList) {
+      if (a.unitId === null) continue;
+      const held = byUnit.get(a.unitId);
+      byUnit.set(a.unitId, { n: (held?.n ?? 0) + 1, worst: held === undefined || a.severity < held.worst ? a.severity : held.worst });
+    }
+    return byUnit;
+  });
 
   start(): void {
     if (this.#started) return;
     this.#started = true;
     const socket = getSocket();
     socket.on('connect', () => {
-      connection.state = 'online';
+      connection.online();
       void this.#loadSnapshot();
     });
-    socket.on('disconnect', () => {
-      connection.state = 'offline';
-    });
+    socket.on('disconnect', () => connection.offline());
     socket.on('connect_error', (error) => {
-      connection.state = 'offline';
+      connection.offline();
       if (error.message === 'UNAUTHENTICATED' || error.message === 'FORBIDDEN') void goto('/login');
     });
     socket.on('anomaly:upserted', (raw) => {
       const parsed = anomalyDtoSchema.safeParse(raw);
-      if (parsed.success) this.#upsert(this.anomalies, parsed.data);
+      if (parsed.success) this.#queue(() => this.#upsert(this.anomalies, parsed.data));
     });
     socket.on('workOrder:upserted', (raw) => {
       const parsed = workOrderDtoSchema.safeParse(raw);
-      if (parsed.success) this.#upsert(this.workOrders, parsed.data);
+      if (parsed.success) this.#queue(() => this.#upsert(this.workOrders, parsed.data));
     });
-    if (socket.connected) void this.#loadSnapshot();
+    if (socket.connected) {
+      connection.online();
+      void this.#loadSnapshot();
+    }
   }
 
-  /** Emits with an acknowledgement; the server's answer (or a timeout) comes back as a result. */
-  async acknowledge(id: string): Promise<AckResult | { ok: false; code: 'TIMEOUT'; message: string }> {
+  /** 确认: over the socket with an acknowledgement; the server's answer (or a timeout) comes back as a result. */
+  async acknowledge(id: string): Promise<ActionResult> {
     try {
       return await getSocket().timeout(5000).emitWithAck('workOrder:acknowledge', { id });
     } catch {
       return { ok: false, code: 'TIMEOUT', message: 'no answer within 5 s' };
     }
+  }
+
+  /**
+   * 派单 in one click: to the order's department and person when it has them (the grid's steward
+   * for an anomaly), else to customer service's first steward; the work-order page picks others.
+   */
+  async dispatch(order: WorkOrderDto): Promise<ActionResult> {
+    try {
+      let assigneeId = order.assigneeId;
+      if (assigneeId === null) assigneeId = (await api.people()).items.find((p) => p.role === 'steward')?.id ?? null;
+      if (assigneeId === null) return { ok: false, code: 'NOT_FOUND', message: 'no one to dispatch to' };
+      const { workOrder } = await api.transition(order.id, { action: 'dispatch', department: order.department ?? 'customer-service', assigneeId });
+      this.#upsert(this.workOrders, workOrder);
+      return { ok: true };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      return { ok: false, code: (code ?? 'INTERNAL') as 'INTERNAL', message: (error as Error).message };
+    }
+  }
+
+  /**
+   * Deltas are applied in batches, once per frame: a burst of thousands (a gateway storm, a
+   * reconnect) then sorts and renders the lists once per frame instead of once per message.
+   * A hidden tab gets no frames, so a timer stands in.
+   */
+  #queue(apply: () => void): void {
+    this.#pending.push(apply);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    const flush = () => {
+      if (!this.#scheduled) return;
+      this.#scheduled = false;
+      const batch = this.#pending;
+      this.#pending = [];
+      for (const change of batch) change();
+    };
+    requestAnimationFrame(flush);
+    setTimeout(flush, 250);
   }
 
   #upsert<T extends { id: string; version: number }>(map: Map<string, T>, item: T): void {
@@ -75,18 +163,19 @@ class Board {
     try {
       const snapshot = await api.board();
       // A delta that arrived while the snapshot was loading may be newer than the snapshot's row.
-      const newer = <T extends { id: string; version: number }>(held: Map<string, T>, item: T) => {
-        const h = held.get(item.id);
-        return h !== undefined && h.version > item.version ? h : item;
-      };
       const replace = <T extends { id: string; version: number }>(held: SvelteMap<string, T>, items: readonly T[]) => {
-        const merged = items.map((item) => newer(held, item));
+        const merged = items.map((item) => {
+          const h = held.get(item.id);
+          return h !== undefined && h.version > item.version ? h : item;
+        });
         held.clear();
         for (const item of merged) held.set(item.id, item);
       };
       replace(this.anomalies, snapshot.anomalies);
       replace(this.workOrders, snapshot.workOrders);
       this.error = undefined;
+      this.loaded = true;
+      connection.caughtUp();
     } catch (error) {
       this.error = (error as Error).message;
     }

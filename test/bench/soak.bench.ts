@@ -147,8 +147,14 @@ async function main(): Promise<void> {
 
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
-  const half = samples.filter((s) => s.t >= samples[samples.length - 1]!.t / 2);
-  const slope = half.length > 1 ? (half[half.length - 1]!.heapMb - half[0]!.heapMb) / ((half[half.length - 1]!.t - half[0]!.t) / 60) : 0;
+  // Least-squares heap slope over the second half (after the states exist): flat memory is ≈ 0.
+  const lastT = samples.at(-1)?.t ?? 0;
+  const half = samples.filter((s) => s.t >= lastT / 2);
+  const meanT = half.reduce((n, s) => n + s.t, 0) / Math.max(1, half.length);
+  const meanH = half.reduce((n, s) => n + s.heapMb, 0) / Math.max(1, half.length);
+  const covariance = half.reduce((n, s) => n + (s.t - meanT) * (s.heapMb - meanH), 0);
+  const variance = half.reduce((n, s) => n + (s.t - meanT) ** 2, 0);
+  const slope = variance > 0 ? (covariance / variance) * 60 : 0;
   const published = progress.published + progress.accessSent + progress.probeSent + 2 * progress.alarms;
   const result = {
     date: new Date().toISOString(),
@@ -164,6 +170,7 @@ async function main(): Promise<void> {
     heapMbFirst: samples[0]?.heapMb,
     heapMbLast: samples[samples.length - 1]?.heapMb,
     heapSlopeMbPerMinuteSecondHalf: Math.round(slope * 100) / 100,
+    heapMbSecondHalf: { min: Math.min(...half.map((s) => s.heapMb)), max: Math.max(...half.map((s) => s.heapMb)) },
     rssMbLast: samples[samples.length - 1]?.rssMb,
     probeLatencyMs: { samples: sorted.length, p50: pct(50), p90: pct(90), p99: pct(99), max: sorted[sorted.length - 1] ?? null },
     alarms: progress.alarms,

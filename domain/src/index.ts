@@ -23,6 +23,7 @@ export * from './notify/index.ts';
 export * from './schemas/dto.ts';
 export * from './schemas/handover-dto.ts';
 export * from './schemas/native-payloads.ts';
+export * from './schemas/occupancy-event.ts';
 export * from './schemas/report-dto.ts';
 export * from './schemas/site-dto.ts';
 export * from './schemas/telemetry-dto.ts';

@@ -20,6 +20,7 @@ describe('native topics', () => {
       channel: 'reading',
     });
     expect(parseTopic(topics.anomaly('demo', '42'))).toEqual({ kind: 'anomaly', siteId: 'demo', anomalyId: '42' });
+    expect(parseTopic(topics.unitOccupancy('demo', '3-1-1202'))).toEqual({ kind: 'occupancy', siteId: 'demo', unitId: '3-1-1202' });
   });
   it.each(deviceChannels)('round-trips the %s channel', (channel) => {
     expect(parseTopic(topics.deviceMessage('s', 'd', channel))).toMatchObject({ kind: 'device', channel });
@@ -30,6 +31,8 @@ describe('native topics', () => {
     'dutyroom/v1/demo/devices/x/reading/extra',
     'zigbee2mqtt/x',
     'dutyroom/v1//devices/x/reading',
+    'dutyroom/v1/demo/units/x/owner',
+    'dutyroom/v1/demo/units/x',
     '',
   ])('rejects %j', (topic) => {
     expect(parseTopic(topic)).toBeUndefined();

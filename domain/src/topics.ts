@@ -4,6 +4,7 @@
  *
  *   dutyroom/v1/<siteId>/devices/<deviceId>/<channel>   device → ingest (channels below)
  *   dutyroom/v1/<siteId>/anomalies/<anomalyId>          ingest → everyone, retained anomaly state
+ *   dutyroom/v1/<siteId>/units/<unitId>/occupancy       server → ingest, retained occupancy edit
  *
  * Ids never contain "/", "+" or "#" (the site schema restricts them), so each level is one id.
  * Vendor topics are matched level by level with matchers compiled once per site, never with a
@@ -39,17 +40,21 @@ export type DeviceChannel = (typeof deviceChannels)[number];
 export const topics = {
   deviceMessage: (siteId: string, deviceId: string, channel: DeviceChannel) => `${prefix}/${siteId}/devices/${deviceId}/${channel}`,
   anomaly: (siteId: string, anomalyId: string) => `${prefix}/${siteId}/anomalies/${anomalyId}`,
+  /** An occupancy edit made in the console, retained so an ingest that starts later knows it. */
+  unitOccupancy: (siteId: string, unitId: string) => `${prefix}/${siteId}/units/${unitId}/occupancy`,
 } as const;
 
 /** Subscription filters: each process follows the site it serves. */
 export const topicFilters = {
   deviceMessages: (siteId: string) => `${prefix}/${siteId}/devices/+/+`,
   anomalies: (siteId: string) => `${prefix}/${siteId}/anomalies/+`,
+  unitOccupancy: (siteId: string) => `${prefix}/${siteId}/units/+/occupancy`,
 } as const;
 
 export type ParsedTopic =
   | { readonly kind: 'device'; readonly siteId: string; readonly deviceId: string; readonly channel: DeviceChannel }
-  | { readonly kind: 'anomaly'; readonly siteId: string; readonly anomalyId: string };
+  | { readonly kind: 'anomaly'; readonly siteId: string; readonly anomalyId: string }
+  | { readonly kind: 'occupancy'; readonly siteId: string; readonly unitId: string };
 
 const channelSet: ReadonlySet<string> = new Set(deviceChannels);
 const isChannel = (s: string): s is DeviceChannel => channelSet.has(s);
@@ -62,6 +67,7 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   if (!siteId || !id || rest.length > 0) return undefined;
   if (collection === 'devices' && channel !== undefined && isChannel(channel)) return { kind: 'device', siteId, deviceId: id, channel };
   if (collection === 'anomalies' && channel === undefined) return { kind: 'anomaly', siteId, anomalyId: id };
+  if (collection === 'units' && channel === 'occupancy') return { kind: 'occupancy', siteId, unitId: id };
   return undefined;
 }
 

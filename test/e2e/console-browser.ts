@@ -44,13 +44,10 @@ export async function openConsole(browser: Browser, baseUrl: string, username = 
 
 /** An account of a given role on the site (the demo creates only the operator). */
 export async function createUser(db: Db, siteId: string, username: string, role: string, displayName: string): Promise<void> {
-  await db.query('insert into users (username, display_name, role, site_id, password_hash) values ($1, $2, $3, $4, $5) on conflict (username) do nothing', [
-    username,
-    displayName,
-    role,
-    siteId,
-    await hashPassword('test-password'),
-  ]);
+  await db.query(
+    'insert into users (username, display_name, role, site_id, password_hash) values ($1, $2, $3, $4, $5) on conflict (username) do update set display_name = excluded.display_name, role = excluded.role, site_id = excluded.site_id, password_hash = excluded.password_hash',
+    [username, displayName, role, siteId, await hashPassword('test-password')],
+  );
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

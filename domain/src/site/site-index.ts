@@ -41,6 +41,18 @@ export interface SiteIndex {
   readonly areas: readonly SiteArea[];
   /** Every device of the site, in file order. */
   readonly devices: readonly DeviceContext[];
+  /**
+   * An occupancy edit made after the site file was loaded (console → server → MQTT → ingest):
+   * the unit and its devices are resolved anew, so the next reading is judged by it. Returns the
+   * new unit context, or undefined for a unit the site does not have.
+   */
+  applyOccupancy(unitId: string, change: OccupancyChange): UnitContext | undefined;
+}
+
+export interface OccupancyChange {
+  readonly status: OccupancyStatus;
+  readonly since: string | undefined;
+  readonly startReadings: UnitContext['startReadings'];
 }
 
 export function indexSite(file: SiteFile): SiteIndex {
@@ -81,6 +93,8 @@ export function indexSite(file: SiteFile): SiteIndex {
     }
   }
 
+  const unitDevices = new Map(file.units.map((u) => [u.id, u.devices.map((d) => d.id)]));
+
   return {
     siteId,
     timezone: file.site.timezone,
@@ -89,6 +103,19 @@ export function indexSite(file: SiteFile): SiteIndex {
     stewardOf: (gridId) => stewards.get(gridId),
     units: file.units,
     areas: file.areas,
-    devices: [...devices.values()],
+    get devices() {
+      return [...devices.values()];
+    },
+    applyOccupancy(unitId, change) {
+      const before = units.get(unitId);
+      if (before === undefined) return undefined;
+      const unit: UnitContext = { ...before, occupancy: change.status, occupancySince: change.since, startReadings: change.startReadings };
+      units.set(unitId, unit);
+      for (const deviceId of unitDevices.get(unitId) ?? []) {
+        const device = devices.get(deviceId);
+        if (device !== undefined) devices.set(deviceId, { ...device, unit });
+      }
+      return unit;
+    },
   };
 }

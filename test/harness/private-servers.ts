@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,12 @@ import { afterAll } from 'vitest';
  * machine's shared servers that other suites use are never disturbed.
  */
 const run = promisify(execFile);
-const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** The newest PostgreSQL installed by Debian's packages (15 here; .ci/run installs the distribution's). */
+const PG_BIN = (() => {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0] ?? '15';
+  return `/usr/lib/postgresql/${newest}/bin`;
+})();
 export const binaries = { mosquitto: '/usr/sbin/mosquitto', postgres: `${PG_BIN}/pg_ctl`, influxd: '/usr/bin/influxd' } as const;
 
 const inCi = process.env['CI'] === 'true';

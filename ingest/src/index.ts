@@ -6,5 +6,6 @@ export { createInfluxTelemetrySink, toLineProtocol } from './adapters/telemetry-
 export { createPgTelemetrySink } from './adapters/telemetry-sink.pg.ts';
 export { type IngestDeps, type RunningIngest, startIngest } from './ingest.ts';
 export { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+export { type IngestWorker, leaseKey, siteClientId, startIngestWorker, type WorkerDeps } from './partition.ts';
 export { createPipeline, type Pipeline, type PipelineDeps } from './pipeline.ts';
 export { createConfigResolver } from './rule-config.ts';

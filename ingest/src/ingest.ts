@@ -93,6 +93,7 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
       mqtt: { ...config.mqtt, url: deps.mqttUrl },
       clientId: config.ingest.clientId,
       filters: subscriptionFilters(site),
+      shareGroup: config.scale.shareGroup,
       control: createOccupancyFollower(site, log.child({ module: 'ingest.occupancy' })),
     },
     log,

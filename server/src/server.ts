@@ -12,6 +12,7 @@ import { type Notify, startNotify } from './notify/index.ts';
 import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
 import { createConsoleLive } from './realtime/console-live.ts';
 import { attachRealtime, createConsoleChannel, type RealtimeServer, refreshGridRooms } from './realtime/gateway.ts';
+import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { createPhotoStore } from './repositories/photo-store.fs.ts';
 import { syncSite } from './repositories/site.repository.ts';
 import { workOrdersRepository } from './repositories/work-orders.repository.ts';
@@ -215,6 +216,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteId: site.siteId,
     log: log.child({ module: 'server.realtime' }),
   });
+  // Several servers behind one address share socket.io rooms through Redis (docs/scaling.md).
+  const redis = config.redis.url === undefined ? undefined : await attachRedisAdapter(realtime, config.redis.url, log.child({ module: 'server.redis' }));
   io = realtime;
   live.attach(realtime, now);
   broadcast.attach(createBroadcast(realtime, site));
@@ -265,6 +268,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       await follower.stop();
       await notify.stop();
       await realtime.close();
+      await redis?.close();
       await app.close();
     },
   };

@@ -9,6 +9,12 @@ export interface MqttSourceOptions {
   readonly clientId: string;
   /** Filters of every ecosystem the site uses (`subscriptionFilters(site)`). */
   readonly filters: readonly string[];
+  /**
+   * Subscribe as `$share/<group>/<filter>`, so several workers share the filters. Only with a broker
+   * that dispatches by topic hash (EMQX `shared_subscription_strategy = hash_topic`): round-robin
+   * (Mosquitto) would split one device's messages, and its detector state, over workers.
+   */
+  readonly shareGroup?: string | undefined;
   /** QoS 0 messages handled but not yet persisted before the source stops reading the socket. */
   readonly maxInFlight?: number;
   readonly connectOptions?: IClientOptions;
@@ -30,6 +36,12 @@ export interface MqttSource {
   readonly client: MqttClient;
   /** Takes no more messages; those not yet acknowledged stay with the broker. */
   pause(): void;
+}
+
+/** The topic filters as subscribed: shared (`$share/<group>/…`) when a share group is set. */
+export function subscriptionsOf(options: Pick<MqttSourceOptions, 'filters' | 'shareGroup'>): string[] {
+  const group = options.shareGroup;
+  return options.filters.map((filter) => (group === undefined ? filter : `$share/${group}/${filter}`));
 }
 
 export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOptions, log: Logger): Promise<MqttSource> {
@@ -79,7 +91,8 @@ export async function startMqttSource(pipeline: Pipeline, options: MqttSourceOpt
   client.on('connect', (connack) => {
     log.info({ sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
     // Subscribe on every connect: a broker that lost the session (restart without persistence) forgets it.
-    client.subscribe([...options.filters, ...(options.control === undefined ? [] : [options.control.filter])], { qos: 1 }, (error) => {
+    // Control messages are never shared: every worker follows every occupancy edit.
+    client.subscribe([...subscriptionsOf(options), ...(options.control === undefined ? [] : [options.control.filter])], { qos: 1 }, (error) => {
       if (error) log.error({ err: error }, 'subscribe failed');
       else subscribed();
     });

@@ -10,6 +10,7 @@ import type {
   SiteIndex,
   StormPolicy,
 } from '@dutyroom/domain';
+import { DEVICE_OFFLINE_RULE, GATEWAY_OFFLINE_RULE } from '@dutyroom/domain';
 import type { Logger } from '@dutyroom/platform';
 import type { AnomalyChange, AnomalyStore } from './adapters/anomaly-store.pg.ts';
 import type { DeadLetterSink } from './adapters/dead-letters.pg.ts';
@@ -59,6 +60,7 @@ export interface Pipeline {
   readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number; readonly dirty: number };
 }
 
+const LIVENESS_RULES: ReadonlySet<string> = new Set([DEVICE_OFFLINE_RULE, GATEWAY_OFFLINE_RULE]);
 /** How long a reading's idempotency key is remembered in memory (at least; docs/ingest.md). */
 const RECENT_KEYS_WINDOW_MS = 10 * 60_000;
 
@@ -254,6 +256,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (const entry of states.timers.takeDue(now)) {
         const detector = detectors[entry.detectorIndex] as AnyDetector;
         if (detector.onTick === undefined) continue;
+        // A drill ends and its devices fall silent: a missed heartbeat of a drill is no finding
+        // (a drill's device goes offline by its last will, which arrives as a reading).
+        if (entry.drill && LIVENESS_RULES.has(detector.id)) continue;
         // The site's current view of the device: an occupancy edit since its last reading counts.
         entry.device = site.device(entry.device.device.id) ?? entry.device;
         try {

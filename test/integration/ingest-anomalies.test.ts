@@ -144,6 +144,14 @@ for (const kind of ['pglite', 'postgres'] as const) {
       ]);
     });
 
+    it('演练: a drill device that falls silent after the drill is not reported offline; a real one is', async () => {
+      const { sut } = await fresh();
+      await sut.send('wm-101', { kind: 'heartbeat', ts: T0, drill: true });
+      await sut.send('wm-102', { kind: 'heartbeat', ts: T0 });
+      await sut.pipeline.tick(T0 + 60 * MIN);
+      expect(summary(sut)).toEqual(['opened:device-offline:wm-102:1']);
+    });
+
     it('a redelivered or replayed message never makes a second anomaly, even after a restart', async () => {
       const { site, siteId, sut } = await fresh();
       const message = { kind: 'leak', wet: true, ts: T0, seq: 9 };

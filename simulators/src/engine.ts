@@ -211,8 +211,10 @@ export class Simulation {
       default:
         this.#batteryCheckIn(device, ts);
     }
-    // Devices whose protocol has a heartbeat of its own (esp-rfid every 180 s).
-    if (device.encodable.ecosystem === 'native' || device.encodable.ecosystem === 'esprfid') this.observe(device, { type: 'heartbeat' }, ts);
+    // Devices whose protocol has a heartbeat of its own (esp-rfid every 180 s); in a drill every
+    // device speaks native, heartbeat included, so liveness is judged as for a native device.
+    const heartbeats = this.drill || device.encodable.ecosystem === 'native' || device.encodable.ecosystem === 'esprfid';
+    if (heartbeats) this.observe(device, { type: 'heartbeat' }, ts);
   }
 
   #batteryCheckIn(device: SimDevice, ts: number): void {

@@ -28,6 +28,7 @@ export * from './schemas/occupancy-event.ts';
 export * from './schemas/report-dto.ts';
 export * from './schemas/site-dto.ts';
 export * from './schemas/telemetry-dto.ts';
+export * from './schemas/valve.ts';
 export * from './schemas/work-order-dto.ts';
 export * from './site/device-source-schema.ts';
 export * from './site/notify-schema.ts';

@@ -8,6 +8,7 @@
  *   dutyroom/v1/<siteId>/drills/catalog                 drill runner → server, retained scenario list (演练)
  *   dutyroom/v1/<siteId>/drills/<drillId>/request       server → drill runner, QoS 1
  *   dutyroom/v1/<siteId>/drills/<drillId>/status        drill runner → everyone, retained running/finished/failed
+ *   dutyroom/v1/<siteId>/commands/<deviceId>/valve      server → device, a confirmed valve command
  *
  * Ids never contain "/", "+" or "#" (the site schema restricts them), so each level is one id.
  * Vendor topics are matched level by level with matchers compiled once per site, never with a
@@ -49,6 +50,8 @@ export const topics = {
   drillCatalog: (siteId: string) => `${prefix}/${siteId}/drills/catalog`,
   drillRequest: (siteId: string, drillId: string) => `${prefix}/${siteId}/drills/${drillId}/request`,
   drillStatus: (siteId: string, drillId: string) => `${prefix}/${siteId}/drills/${drillId}/status`,
+  /** Commands to devices live apart from `devices/…`, so the ingest's subscription never takes them for readings. */
+  valveCommand: (siteId: string, deviceId: string) => `${prefix}/${siteId}/commands/${deviceId}/valve`,
 } as const;
 
 /** Subscription filters: each process follows the site it serves. */

@@ -1,9 +1,11 @@
 export { type AnomalyChange, type AnomalyStore, createAnomalyStore } from './adapters/anomaly-store.pg.ts';
 export { createDeadLetterSink } from './adapters/dead-letters.pg.ts';
+export { type OrderedAcks, orderAcks } from './adapters/ordered-acks.ts';
 export { createStateStore } from './adapters/state-store.pg.ts';
 export { createInfluxTelemetrySink, toLineProtocol } from './adapters/telemetry-sink.influx.ts';
 export { createPgTelemetrySink } from './adapters/telemetry-sink.pg.ts';
 export { type IngestDeps, type RunningIngest, startIngest } from './ingest.ts';
 export { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+export { type IngestWorker, leaseKey, siteClientId, startIngestWorker, type WorkerDeps } from './partition.ts';
 export { createPipeline, type Pipeline, type PipelineDeps } from './pipeline.ts';
 export { createConfigResolver } from './rule-config.ts';

@@ -14,6 +14,7 @@ import { createAnomalyPublisher } from './adapters/anomaly-publisher.ts';
 import { type AnomalyChange, createAnomalyStore } from './adapters/anomaly-store.pg.ts';
 import { createDeadLetterSink } from './adapters/dead-letters.pg.ts';
 import { startMqttSource } from './adapters/mqtt-source.ts';
+import { createOccupancyFollower } from './adapters/occupancy-follower.ts';
 import { createStateStore } from './adapters/state-store.pg.ts';
 import { createInfluxTelemetrySink } from './adapters/telemetry-sink.influx.ts';
 import { createPgTelemetrySink } from './adapters/telemetry-sink.pg.ts';
@@ -88,7 +89,13 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
 
   const source = await startMqttSource(
     pipeline,
-    { mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: config.ingest.clientId, filters: subscriptionFilters(site) },
+    {
+      mqtt: { ...config.mqtt, url: deps.mqttUrl },
+      clientId: config.ingest.clientId,
+      filters: subscriptionFilters(site),
+      shareGroup: config.scale.shareGroup,
+      control: createOccupancyFollower(site, log.child({ module: 'ingest.occupancy' })),
+    },
     log,
   );
   const client = source.client;

@@ -1,29 +1,46 @@
 import { createServer } from 'node:http';
-import { ConfigError, createLogger, loadConfig, loadSiteFile, openDatabase, SiteFileError } from '@dutyroom/platform';
-import { startIngest } from './ingest.ts';
+import { ConfigError, createLogger, loadConfig, loadSiteFile, openDatabase, openPostgres, SiteFileError } from '@dutyroom/platform';
+import { startIngestWorker } from './partition.ts';
 
-/** `npm run start:ingest`: the ingest on its own, against a real broker (MQTT_URL) and database. */
+/**
+ * `npm run start:ingest`: an ingest worker on its own, against a real broker (MQTT_URL) and
+ * database. With DUTYROOM_INGEST_LEASES=true several workers share the sites of
+ * DUTYROOM_INGEST_SITE_FILES, each site on one worker at a time (docs/scaling.md).
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'dutyroom-ingest');
-  if (config.mqtt.url === undefined) throw new ConfigError(['mqtt.url (MQTT_URL): a stand-alone ingest needs a broker, e.g. mqtt://127.0.0.1:1883']);
+  const mqttUrl = config.mqtt.url;
+  if (mqttUrl === undefined) throw new ConfigError(['mqtt.url (MQTT_URL): a stand-alone ingest needs a broker, e.g. mqtt://127.0.0.1:1883']);
   if (config.database.url === undefined) log.warn('no DATABASE_URL: using embedded PGlite, which only this process can open');
-  const site = await loadSiteFile(config.siteFile);
+  const databaseUrl = config.database.url;
+  if (config.scale.leases && databaseUrl === undefined)
+    throw new ConfigError(['scale.leases (DUTYROOM_INGEST_LEASES) needs DATABASE_URL: leases are PostgreSQL advisory locks']);
+  const sites = await Promise.all((config.scale.siteFiles ?? [config.siteFile]).map((file) => loadSiteFile(file)));
   const db = await openDatabase(config);
-  const ingest = await startIngest({ config, mqttUrl: config.mqtt.url, db, site, log });
+  const worker = await startIngestWorker({
+    config,
+    mqttUrl,
+    db,
+    sites,
+    log,
+    ...(config.scale.leases && databaseUrl !== undefined ? { leaseDb: () => openPostgres(databaseUrl, config.database.schema) } : {}),
+  });
 
   const http = createServer((request, response) => {
     if (request.url === '/metrics') {
-      ingest.metrics.registry.metrics().then((text) => response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text));
+      worker.metrics.registry.metrics().then((text) => response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text));
     } else if (request.url === '/healthz') {
-      response.writeHead(ingest.client.connected ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ mqtt: ingest.client.connected }));
+      const sites = worker.owned().map((siteId) => ({ siteId, mqtt: worker.ingestOf(siteId)?.client.connected === true }));
+      const healthy = sites.every((s) => s.mqtt);
+      response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ worker: worker.workerId, sites }));
     } else response.writeHead(404).end();
   });
   http.listen(config.ingest.httpPort, config.http.host);
 
   const stop = async () => {
     http.close();
-    await ingest.stop();
+    await worker.stop();
     await db.close();
     process.exit(0);
   };

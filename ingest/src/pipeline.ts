@@ -199,9 +199,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       accepted++;
       metrics.readings.inc({ kind: reading.kind });
-      writes.push(deps.telemetry.write(reading));
+      // Findings first: their anomaly transaction is queued before this reading's telemetry batch.
       const found = runDetectors(reading, device);
       if (found !== undefined) writes.push(applyFindings(reading, reading.idempotencyKey, device, found.events, found.touched));
+      writes.push(deps.telemetry.write(reading));
     }
     if (duplicates.length > 0) {
       // QoS 1 redelivery or a replay: already handled, so no detector sees it again. Kept for the record.
@@ -253,6 +254,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (const entry of states.timers.takeDue(now)) {
         const detector = detectors[entry.detectorIndex] as AnyDetector;
         if (detector.onTick === undefined) continue;
+        // The site's current view of the device: an occupancy edit since its last reading counts.
+        entry.device = site.device(entry.device.device.id) ?? entry.device;
         try {
           const events = detector.onTick(entry.state, { config: deps.configFor(detector, entry.device), device: entry.device, now });
           states.touched(entry);

@@ -2,14 +2,17 @@ import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { type Config, detectors, indexSite, type SiteFile } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
+import type { MqttClient } from 'mqtt';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { type AppServices, buildApp } from './http/app.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
+import { createOccupancyPublisher } from './jobs/occupancy-publisher.ts';
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
 import { type Notify, startNotify } from './notify/index.ts';
 import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
 import { createConsoleLive } from './realtime/console-live.ts';
 import { attachRealtime, createConsoleChannel, type RealtimeServer, refreshGridRooms } from './realtime/gateway.ts';
+import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { createPhotoStore } from './repositories/photo-store.fs.ts';
 import { syncSite } from './repositories/site.repository.ts';
 import { workOrdersRepository } from './repositories/work-orders.repository.ts';
@@ -27,6 +30,7 @@ import { createRosterService } from './services/roster.service.ts';
 import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
 import { createSiteSetupService } from './services/site-setup.service.ts';
 import { createStewardService } from './services/steward.service.ts';
+import { createValveService } from './services/valve.service.ts';
 import { createWorkOrderClocks } from './services/work-order-clocks.service.ts';
 import { type Broadcast, dtoOf, type WorkOrdersContext } from './services/work-orders.context.ts';
 import { createWorkOrdersService, type WorkOrdersService } from './services/work-orders.service.ts';
@@ -124,10 +128,26 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     escalationCounter.inc({ kind: e.kind, level: String(e.level) });
   });
   const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
-  const live = createConsoleLive(site.siteId);
+  let commandClient: MqttClient | undefined;
+  const occupancy = createOccupancyPublisher({ db, siteId: site.siteId, client: () => commandClient, log: log.child({ module: 'server.occupancy' }) });
+  const live = createConsoleLive(
+    site.siteId,
+    deps.site.grids.map((g) => g.id),
+  );
   const telemetryReader = createTelemetryReader(config.influx, db);
   const consoleParts = {
-    siteMap: createSiteMapService({ db, site: deps.site, telemetry: telemetryReader, now, onUnitChanged: (unit) => live.emit('unit:updated', unit) }),
+    siteMap: createSiteMapService({
+      db,
+      site: deps.site,
+      telemetry: telemetryReader,
+      now,
+      scope,
+      onUnitChanged: (unit, gridId) => {
+        live.emitForGrid(gridId)('unit:updated', unit);
+        // The ingest judges the unit's meters by the edit from its next reading on.
+        occupancy.publishUnit(unit.id).catch((error: unknown) => log.error({ err: error, unitId: unit.id }, 'occupancy edit not announced to the ingest'));
+      },
+    }),
     siteSetup: createSiteSetupService(deps.site, detectors),
     telemetry: createTelemetryService(telemetryReader, deps.site),
     handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
@@ -150,8 +170,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const workOrders = createWorkOrdersService(ctx);
   // SLA escalations (物业跟随制) reach the person escalated to as pushes too.
   escalations.subscribe((event) => notify.notifier.onSlaEscalation(event));
+  const clocks = createWorkOrderClocks(ctx);
+  // Valve commands and occupancy edits go out on the anomaly follower's connection, which starts after the API.
   const services: AppServices = {
     workOrders,
+    clocks,
+    valves: createValveService({ db, site: deps.site, mqtt: () => commandClient, now, log: log.child({ module: 'server.valves' }) }),
     returnVisits: createReturnVisitsService(ctx),
     reports: createReportsService(ctx),
     audit: createAuditService(ctx),
@@ -192,6 +216,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteId: site.siteId,
     log: log.child({ module: 'server.realtime' }),
   });
+  // Several servers behind one address share socket.io rooms through Redis (docs/scaling.md).
+  const redis = config.redis.url === undefined ? undefined : await attachRedisAdapter(realtime, config.redis.url, log.child({ module: 'server.redis' }));
   io = realtime;
   live.attach(realtime, now);
   broadcast.attach(createBroadcast(realtime, site));
@@ -215,8 +241,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     log: log.child({ module: 'server.anomaly-follower' }),
     sweepEveryMs: deps.sweepEveryMs ?? 5000,
   });
+  commandClient = follower.client;
+  // Retained announcements can be lost with a broker's state: announce every stored edit again.
+  await occupancy.publishAll();
   await follower.sweep();
-  const slaTicker = startSlaTicker(createWorkOrderClocks(ctx), log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
+  const slaTicker = startSlaTicker(clocks, log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
   ready = true;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
 
@@ -240,6 +269,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       await notify.stop();
       await consoleParts.drill.stop();
       await realtime.close();
+      await redis?.close();
       await app.close();
     },
   };

@@ -9,7 +9,7 @@
  *   3. throughput: QoS 0 at stepped rates; sustained = no loss and no growing backlog
  *
  * Environment: BENCH_METERS (10000), BENCH_MEMORY_METERS (100000; 0 skips), BENCH_STEPS ("10000,20000,30000,40000,50000,60000"),
- * BENCH_STEP_SECONDS (5), BENCH_DB=postgres (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test).
+ * BENCH_STEP_SECONDS (5), BENCH_LATENCY_SECONDS (15), BENCH_DB=postgres (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test).
  * Results go to stdout as a table and to .data/bench-ingest.json; docs/performance.md quotes them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ const env = process.env;
 const METERS = Number(env['BENCH_METERS'] ?? 10_000);
 const STEPS = (env['BENCH_STEPS'] ?? '10000,20000,30000,40000,50000,60000').split(',').map(Number);
 const STEP_SECONDS = Number(env['BENCH_STEP_SECONDS'] ?? 5);
+const LATENCY_SECONDS = Number(env['BENCH_LATENCY_SECONDS'] ?? 15);
 const usePostgres = env['BENCH_DB'] === 'postgres';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -169,7 +170,7 @@ async function main() {
     [200, 1],
   ] as const) {
     latencies.length = 0;
-    const r = await step(rate, 15, qos, 10);
+    const r = await step(rate, LATENCY_SECONDS, qos, 10);
     await sleep(1000);
     const sorted = [...latencies].sort((a, b) => a - b);
     const key = `${rate}/s qos${qos}`;

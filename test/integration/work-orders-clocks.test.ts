@@ -178,6 +178,45 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const cleared = await f.db.query<{ progress_overdue: boolean }>('select progress_overdue from work_orders where id = $1', [order.id]);
       expect(cleared.rows[0]?.progress_overdue).toBe(false);
     });
+
+    it('升级 by hand calls the next person of the chain now, and the clock does not call them a second time', async () => {
+      const start = f.clock.now;
+      const order = await dispatched();
+      const events: EscalationEvent[] = [];
+      const unsubscribe = f.server.escalations.subscribe((e) => {
+        if (e.workOrderId === order.id) events.push(e);
+      });
+      try {
+        const first = await f.api<One>('POST', `/api/v1/work-orders/${order.id}/escalate`, { note: '业主第三次来电' });
+        expect(first.status).toBe(200);
+        expect(first.body.workOrder.escalationLevel).toBeGreaterThanOrEqual(1);
+        await f.api<One>('POST', `/api/v1/work-orders/${order.id}/escalate`, {});
+        expect(events.map((e) => [e.level, e.role, e.personId])).toEqual([
+          [1, 'on-duty', 'zhao'],
+          [2, 'supervisor', 'sun'],
+        ]);
+        // The breach of the contact step (10 min) would escalate to count 1: already done by hand.
+        f.clock.now = start + 10 * MINUTE;
+        expect(await f.server.slaTicker.tick()).toMatchObject({ escalations: 0 });
+        expect(await escalationRows(order.id)).toEqual([
+          expect.objectContaining({ kind: 'escalation', count: 1, person_id: 'zhao' }),
+          expect.objectContaining({ kind: 'escalation', count: 2, person_id: 'sun' }),
+        ]);
+        const audited = await f.db.query<{ n: number }>(
+          "select count(*)::int as n from audit_log where action = 'work-order.escalated-by-hand' and subject_id = $1",
+          [order.id],
+        );
+        expect(audited.rows[0]?.n).toBe(2);
+
+        await f.api('POST', `/api/v1/work-orders/${order.id}/transitions`, { action: 'cancel', reason: '业主撤回' });
+        const finished = await f.api<{ error: { code: string } }>('POST', `/api/v1/work-orders/${order.id}/escalate`, {});
+        expect([finished.status, finished.body.error.code]).toEqual([409, 'WO_INVALID_TRANSITION']);
+        const unknown = await f.api<{ error: { code: string } }>('POST', '/api/v1/work-orders/999999/escalate', {});
+        expect(unknown.status).toBe(404);
+      } finally {
+        unsubscribe();
+      }
+    });
   });
 }
 

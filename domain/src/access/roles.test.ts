@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, permissions, rolePermissions, roles } from './roles.ts';
+import { can, permissions, rolePermissions, roles, siteWideRoles } from './roles.ts';
 
 describe('role × permission matrix', () => {
   const table: [string, (typeof permissions)[number], boolean][] = [
@@ -22,6 +22,21 @@ describe('role × permission matrix', () => {
     ['supervisor', 'users:manage', false],
     ['admin', 'users:manage', true],
     ['nobody', 'workOrders:read', false],
+    ['steward', 'site:read', true],
+    ['steward', 'occupancy:edit', true],
+    ['steward', 'telemetry:read', true],
+    ['steward', 'telemetry:site', false],
+    ['steward', 'site:setup', false],
+    ['steward', 'shift:read', false],
+    ['maintenance', 'site:read', false],
+    ['security', 'telemetry:read', false],
+    ['operator', 'occupancy:edit', false],
+    ['operator', 'shift:write', true],
+    ['operator', 'drills:run', true],
+    ['customer-service', 'occupancy:edit', true],
+    ['customer-service', 'shift:write', false],
+    ['customer-service', 'drills:run', false],
+    ['manager', 'site:setup', true],
   ];
   it.each(table)('%s may %s: %s', (role, permission, expected) => {
     expect(can(role, permission)).toBe(expected);
@@ -30,5 +45,12 @@ describe('role × permission matrix', () => {
   it('gives every role its own row and only known permissions', () => {
     for (const role of roles) for (const p of rolePermissions[role]) expect(permissions).toContain(p);
     expect(rolePermissions.admin.size).toBe(permissions.length);
+  });
+
+  // The console's live events go to the site room (every site-wide role) and to grid rooms (stewards):
+  // whoever sits in those rooms must hold the permission that reads the same data over REST.
+  it('gives every site-wide role what the site room receives', () => {
+    for (const role of siteWideRoles)
+      for (const p of ['site:read', 'shift:read', 'telemetry:site'] as const) expect(`${role} ${can(role, p)}`).toBe(`${role} true`);
   });
 });

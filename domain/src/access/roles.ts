@@ -37,12 +37,34 @@ export const permissions = [
   /** Push records and delivery results of the whole site. */
   'push:read',
   'drills:run',
+  /** The site map and one unit's page (occupancy, devices, readings, history); scoped by grid for stewards. */
+  'site:read',
+  /** The site file's setup screen (devices, grids, people, thresholds), read-only. */
+  'site:setup',
+  /** 入住状态: change a unit's occupancy (vacant, custody with start readings…), on units in scope. */
+  'occupancy:edit',
+  /** A unit's consumption charts, on units in scope. */
+  'telemetry:read',
+  /** Site-wide water flow and the night-flow baseline (every meter of the site, so site-wide roles only). */
+  'telemetry:site',
+  /** 交接班: the shift's KPIs and the handover log. */
+  'shift:read',
+  /** Writing the handover note and taking a shift over. */
+  'shift:write',
+  /** Remote valve commands (关阀): the SOP's first step for water in an empty unit, confirmed and audited. */
+  'valve:command',
   'site:manage',
   'users:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const everyone: readonly Permission[] = ['workOrders:read', 'push:self'];
+/** Everyone who sits at the console's screens (not the crews). */
+const consoleScreens: readonly Permission[] = ['site:read', 'telemetry:read'];
+/** The roles that see the whole site: the site-wide charts and the shift log. */
+const siteWatch: readonly Permission[] = [...consoleScreens, 'telemetry:site', 'shift:read'];
+/** The roles that hold a shift of the wall. */
+const wallShift: readonly Permission[] = [...siteWatch, 'shift:write', 'site:setup', 'drills:run', 'valve:command'];
 const controlRoom: readonly Permission[] = [
   ...everyone,
   'workOrders:acknowledge',
@@ -63,9 +85,21 @@ const controlRoom: readonly Permission[] = [
  * - maintenance / security: their dispatched orders; the owner's number stays masked.
  * - supervisor / manager (主管/经理): escalations, roster, reports, audit.
  * - admin: everything, including users and site data.
+ * Console screens (issue 6), per role:
+ * - site:read: everyone but the crews; crews work from their dispatched orders, which carry the unit.
+ *   Stewards see only the units of the grids they cover (the service scopes, out of scope → 404).
+ * - site:setup: the control room and its supervisors (operator, supervisor, manager, admin) check the
+ *   site file's devices and roster; front desk and stewards do not configure anything.
+ * - occupancy:edit: customer service (move-in/out at the desk), steward (custody of their grid's keys,
+ *   托管 start readings), supervisor, manager, admin; the operator watches, does not edit owners' records.
+ * - telemetry:read: everyone with site:read (a steward explains a bill of their own grid's units).
+ * - telemetry:site: the site-wide roles (the leak watch sums every grid's meters).
+ * - shift:read: site-wide roles (customer service reads the handover log of the desk too).
+ * - shift:write: the roles that hold a shift of the wall: operator, supervisor, manager, admin.
+ * - drills:run: operator (the trainer), supervisor, manager, admin.
  */
 export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  operator: new Set([...controlRoom, 'workOrders:followUp', 'reports:read', 'audit:read', 'drills:run']),
+  operator: new Set([...controlRoom, ...wallShift, 'workOrders:followUp', 'reports:read', 'audit:read']),
   'customer-service': new Set([
     ...everyone,
     'workOrders:create',
@@ -74,12 +108,34 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = 
     'workOrders:cancel',
     'owners:contact',
     'reports:read',
+    ...siteWatch,
+    'occupancy:edit',
   ]),
-  steward: new Set([...everyone, 'workOrders:progress', 'owners:contact', 'roster:self']),
+  steward: new Set([...everyone, ...consoleScreens, 'workOrders:progress', 'owners:contact', 'roster:self', 'occupancy:edit']),
   maintenance: new Set([...everyone, 'workOrders:progress']),
   security: new Set([...everyone, 'workOrders:progress']),
-  supervisor: new Set([...controlRoom, 'owners:contact', 'workOrders:followUp', 'reports:read', 'audit:read', 'roster:manage', 'roster:self', 'drills:run']),
-  manager: new Set([...controlRoom, 'owners:contact', 'workOrders:followUp', 'reports:read', 'audit:read', 'roster:manage', 'roster:self', 'drills:run']),
+  supervisor: new Set([
+    ...controlRoom,
+    ...wallShift,
+    'owners:contact',
+    'occupancy:edit',
+    'workOrders:followUp',
+    'reports:read',
+    'audit:read',
+    'roster:manage',
+    'roster:self',
+  ]),
+  manager: new Set([
+    ...controlRoom,
+    ...wallShift,
+    'owners:contact',
+    'occupancy:edit',
+    'workOrders:followUp',
+    'reports:read',
+    'audit:read',
+    'roster:manage',
+    'roster:self',
+  ]),
   admin: new Set(permissions),
 };
 

@@ -52,6 +52,43 @@ export const configSchema = z.strictObject({
       httpPort: port.default(9464),
     })
     .prefault({}),
+  /** Several ingest workers (docs/scaling.md). Defaults: one worker owns every site, no leases. */
+  scale: z
+    .strictObject({
+      /** Names this worker in logs and /healthz; defaults to host:pid. */
+      workerId: z.string().min(1).optional(),
+      /** Site files this worker may run (comma-separated in the env); default: `siteFile` alone. */
+      siteFiles: z.preprocess(
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : v,
+        z.array(z.string().min(1)).optional(),
+      ),
+      /**
+       * Lease each site through a PostgreSQL advisory lock, so exactly one worker runs a site; a
+       * worker that dies loses its locks with its connection and a live one takes the site over.
+       */
+      leases: bool.default(false),
+      /**
+       * Fair share (0: none): past this many sites a worker takes a free site only after it stayed
+       * free for three lease rounds, so workers starting together spread the sites.
+       */
+      sitesPerWorker: z.coerce.number().int().min(0).default(0),
+      /** How often a worker tries to lease sites nobody runs. */
+      leaseCheckMs: z.coerce.number().int().positive().default(2000),
+      /** Subscribe as `$share/<group>/<filter>`: only with EMQX `shared_subscription_strategy = hash_topic`. */
+      shareGroup: z
+        .string()
+        .regex(/^[^/+#]+$/)
+        .optional(),
+    })
+    .prefault({}),
+  /** Redis for the socket.io adapter: several server processes behind one address. */
+  redis: z.strictObject({ url: url(['redis', 'rediss']).optional() }).prefault({}),
   server: z
     .strictObject({
       /** MQTT client id of the server's persistent session for anomaly events. */
@@ -104,6 +141,13 @@ export const envVariables: Readonly<Record<string, readonly string[]>> = {
   DUTYROOM_INGEST_CLIENT_ID: ['ingest', 'clientId'],
   DUTYROOM_INGEST_HTTP_PORT: ['ingest', 'httpPort'],
   DUTYROOM_SERVER_CLIENT_ID: ['server', 'clientId'],
+  DUTYROOM_WORKER_ID: ['scale', 'workerId'],
+  DUTYROOM_INGEST_SITE_FILES: ['scale', 'siteFiles'],
+  DUTYROOM_INGEST_LEASES: ['scale', 'leases'],
+  DUTYROOM_INGEST_LEASE_CHECK_MS: ['scale', 'leaseCheckMs'],
+  DUTYROOM_INGEST_SITES_PER_WORKER: ['scale', 'sitesPerWorker'],
+  DUTYROOM_INGEST_SHARE_GROUP: ['scale', 'shareGroup'],
+  REDIS_URL: ['redis', 'url'],
   DUTYROOM_DATA_DIR: ['dataDir'],
   DUTYROOM_SITE_FILE: ['siteFile'],
   DUTYROOM_DEMO: ['demo'],

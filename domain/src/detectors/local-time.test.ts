@@ -44,3 +44,59 @@ describe(zonedDayStart.name, () => {
     expect(zonedDayStart('2026-11-01', SH)).toBe(utc('2026-10-31T16:00:00Z'));
   });
 });
+
+describe('localParts with cached offsets', () => {
+  const made = new Map<string, Intl.DateTimeFormat>();
+  const intl = (ts: number, timeZone: string) => {
+    const f =
+      made.get(timeZone) ??
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    made.set(timeZone, f);
+    const p = Object.fromEntries(
+      f
+        .formatToParts(ts)
+        .filter((x) => x.type !== 'literal')
+        .map((x) => [x.type, Number(x.value)]),
+    );
+    return { year: p['year'], month: p['month'], day: p['day'], hour: p['hour'], minute: p['minute'], second: p['second'] };
+  };
+  it.each<[string, string, string]>([
+    // title, zone, instant (UTC): each side of a transition, and zones whose offsets are not whole hours
+    ['Berlin, a second before the clocks go back', 'Europe/Berlin', '2026-10-25T00:59:59Z'],
+    ['Berlin, the instant they go back', 'Europe/Berlin', '2026-10-25T01:00:00Z'],
+    ['Berlin, a second before they go forward', 'Europe/Berlin', '2026-03-29T00:59:59Z'],
+    ['Berlin, the instant they go forward', 'Europe/Berlin', '2026-03-29T01:00:00Z'],
+    ['New York, the instant the clocks go back', 'America/New_York', '2026-11-01T06:00:00Z'],
+    ['Lord Howe: a half-hour DST shift', 'Australia/Lord_Howe', '2026-04-04T15:00:00Z'],
+    ['Lord Howe, a second before it', 'Australia/Lord_Howe', '2026-04-04T14:59:59Z'],
+    ['Kolkata, +05:30', 'Asia/Kolkata', '2026-11-24T18:29:59Z'],
+    ['Kathmandu, +05:45', 'Asia/Kathmandu', '2026-11-24T18:14:59Z'],
+    ['Shanghai, milliseconds are truncated', 'Asia/Shanghai', '2026-11-24T15:59:59.999Z'],
+    ['before 1970', 'Asia/Shanghai', '1969-12-31T15:59:59Z'],
+  ])('%s: as Intl formats it', (_title, zone, iso) => {
+    const ts = Date.parse(iso);
+    // Twice: the first call fills the cache, the second reads it.
+    expect(localParts(ts, zone)).toEqual(intl(ts, zone));
+    expect(localParts(ts, zone)).toEqual(intl(ts, zone));
+  });
+
+  it('agrees with Intl every 37 minutes 13 seconds through a year of Berlin and Lord Howe', () => {
+    const from = Date.parse('2026-01-01T00:00:00Z');
+    for (const zone of ['Europe/Berlin', 'Australia/Lord_Howe']) {
+      for (let ts = from; ts < from + 366 * 86_400_000; ts += 2_233_000) {
+        const got = localParts(ts, zone);
+        const want = intl(ts, zone);
+        if (got.hour !== want.hour || got.day !== want.day || got.minute !== want.minute) expect({ ts, zone, got }).toEqual({ ts, zone, got: want });
+      }
+    }
+  });
+});

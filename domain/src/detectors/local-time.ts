@@ -29,8 +29,8 @@ export interface LocalDate {
   readonly day: number;
 }
 
-/** The local calendar date and hour of an instant in `timeZone`. */
-export function localParts(ts: number, timeZone: string): LocalDate & { readonly hour: number; readonly minute: number; readonly second: number } {
+/** The local wall-clock fields of `ts` as Intl tells them (the slow path: one formatToParts). */
+function formattedParts(ts: number, timeZone: string): LocalDate & { readonly hour: number; readonly minute: number; readonly second: number } {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(ts)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   return {
@@ -43,10 +43,54 @@ export function localParts(ts: number, timeZone: string): LocalDate & { readonly
   };
 }
 
+/** How far local wall time is ahead of UTC at `ts`, straight from Intl (ms, whole seconds). */
+function formattedOffset(ts: number, timeZone: string): number {
+  const p = formattedParts(ts, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ts / 1000) * 1000;
+}
+
+/**
+ * UTC offsets per zone and quarter hour. Night flow asks for local time on every meter reading
+ * (up to 13 formatToParts each, the ingest's hottest frame): an offset is the same for a whole
+ * quarter hour unless a transition falls inside it, so Intl is asked once per quarter hour and
+ * zone, and the answer kept only when both ends of the quarter agree (else every instant asks Intl).
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const MAX_CACHED_QUARTERS = 4096;
+const offsets = new Map<string, Map<number, number | null>>();
+
 /** How far local wall time is ahead of UTC at `ts` (ms; +8 h in Asia/Shanghai). */
 function offsetAt(ts: number, timeZone: string): number {
-  const p = localParts(ts, timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ts / 1000) * 1000;
+  const quarter = Math.floor(ts / QUARTER_HOUR_MS);
+  let byQuarter = offsets.get(timeZone);
+  if (byQuarter === undefined) {
+    byQuarter = new Map();
+    offsets.set(timeZone, byQuarter);
+  }
+  let offset = byQuarter.get(quarter);
+  if (offset === undefined) {
+    const first = formattedOffset(quarter * QUARTER_HOUR_MS, timeZone);
+    const last = formattedOffset((quarter + 1) * QUARTER_HOUR_MS - 1000, timeZone);
+    offset = first === last ? first : null;
+    // Bounded: readings replayed from far-apart times must not grow it without end.
+    if (byQuarter.size >= MAX_CACHED_QUARTERS) byQuarter.clear();
+    byQuarter.set(quarter, offset);
+  }
+  return offset ?? formattedOffset(ts, timeZone);
+}
+
+/** The local calendar date and hour of an instant in `timeZone`. */
+export function localParts(ts: number, timeZone: string): LocalDate & { readonly hour: number; readonly minute: number; readonly second: number } {
+  // The UTC fields of ts + offset are the local wall-clock fields.
+  const wall = new Date(Math.floor(ts / 1000) * 1000 + offsetAt(ts, timeZone));
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
 }
 
 /** The instant of local `hour`:00 on a local date (`day` may overflow: the 32nd is the 1st of the next month). */

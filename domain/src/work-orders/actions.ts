@@ -118,4 +118,6 @@ export const checklistTickRequestSchema = z.strictObject({
   ownerReached: z.boolean().optional(),
 });
 export const mergeRequestSchema = z.strictObject({ duplicateIds: z.array(z.string().regex(/^\d+$/, 'a work order id')).min(1).max(20) });
+/** 升级 by hand: why the control room does not wait for the clock. */
+export const escalateRequestSchema = z.strictObject({ note: note.optional() });
 export const heavyRainRequestSchema = z.strictObject({ occurredAt: epochMs.optional(), note: note.optional() });

@@ -47,6 +47,8 @@ export function createInfluxTelemetrySink(settings: Config['influx'] & { url: st
   let inFlight: Promise<void> | undefined;
   let failures = 0;
   let retryAt = 0;
+  /** One log line per filling (not one per dropped line); the counter carries the numbers. */
+  let full = false;
 
   const sendBatch = async (): Promise<void> => {
     if (buffer.length === 0 || Date.now() < retryAt) return;
@@ -82,7 +84,11 @@ export function createInfluxTelemetrySink(settings: Config['influx'] & { url: st
         const dropped = buffer.length - MAX_BUFFERED_LINES;
         buffer = buffer.slice(dropped);
         events.onDropped?.(dropped);
-        log.error({ dropped }, 'InfluxDB buffer full: oldest telemetry lines dropped');
+        if (!full) log.error({ dropped, capacity: MAX_BUFFERED_LINES }, 'InfluxDB buffer full: dropping the oldest telemetry lines until it drains');
+        full = true;
+      } else if (full && buffer.length < MAX_BUFFERED_LINES / 2) {
+        full = false;
+        log.warn({ buffered: buffer.length }, 'InfluxDB buffer below half: no longer dropping');
       }
       if (buffer.length >= settings.batchSize) void flushOnce();
     },

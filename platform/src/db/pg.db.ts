@@ -23,6 +23,10 @@ export async function openPostgres(url: string, schema: string): Promise<Db> {
     },
     async transaction(work) {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: its 'error' event (the server went away) would
+      // crash the process. The pending query rejects with the same error, which the caller handles.
+      const ignoreError = () => {};
+      client.on('error', ignoreError);
       try {
         await client.query('begin');
         const result = await work({
@@ -37,6 +41,7 @@ export async function openPostgres(url: string, schema: string): Promise<Db> {
         await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {
+        client.off('error', ignoreError);
         client.release();
       }
     },

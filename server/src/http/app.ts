@@ -12,6 +12,8 @@ import { ServiceError } from '../services/errors.ts';
 import { MAX_PHOTO_BYTES, type PhotosService } from '../services/photos.service.ts';
 import type { ReportsService } from '../services/reports.service.ts';
 import type { ReturnVisitsService } from '../services/return-visits.service.ts';
+import type { ValveService } from '../services/valve.service.ts';
+import type { WorkOrderClocks } from '../services/work-order-clocks.service.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
 import type { AccountsDeps } from './accounts-shared.ts';
 import { authRoutes } from './auth.routes.ts';
@@ -34,10 +36,13 @@ import { siteRoutes } from './site.routes.ts';
 import { stewardRoutes } from './steward.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { telemetryRoutes } from './telemetry.routes.ts';
+import { valveRoutes } from './valve.routes.ts';
 import { workOrderRoutes } from './work-orders.routes.ts';
 
 export interface AppServices {
   readonly workOrders: WorkOrdersService;
+  readonly clocks: WorkOrderClocks;
+  readonly valves: ValveService;
   readonly returnVisits: ReturnVisitsService;
   readonly reports: ReportsService;
   readonly audit: AuditService;
@@ -82,7 +87,8 @@ export async function buildApp(deps: AppDeps) {
   sessionRoutes(router, deps);
   boardRoutes(router, { db: deps.db, siteId: deps.siteId, workOrders: () => services().workOrders });
   deadLetterRoutes(router, { db: deps.db, siteId: deps.siteId });
-  workOrderRoutes(router, { workOrders: () => services().workOrders });
+  valveRoutes(router, { valves: () => services().valves });
+  workOrderRoutes(router, { workOrders: () => services().workOrders, clocks: () => services().clocks });
   photoRoutes(router, { photos: () => services().photos });
   returnVisitRoutes(router, { returnVisits: () => services().returnVisits });
   reportRoutes(router, { reports: () => services().reports, audit: () => services().audit });

@@ -19,6 +19,7 @@ export function drillRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'POST',
       url: '/api/v1/drills',
+      permission: 'drills:run',
       summary: 'Start a drill: the runner plays the scenario, every message native with drill: true',
       tag: 'drills',
       body: drillStartSchema,

@@ -13,6 +13,7 @@ export function handoverRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'GET',
       url: '/api/v1/shift/kpis',
+      permission: 'shift:read',
       summary: 'Open P1/P2, breaches today, mean times to acknowledge and to arrive',
       tag: 'shift',
       response: shiftKpisSchema,
@@ -23,6 +24,7 @@ export function handoverRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'GET',
       url: '/api/v1/shift/handovers',
+      permission: 'shift:read',
       summary: 'The handover log, newest first',
       tag: 'shift',
       query: listQuery,
@@ -34,6 +36,7 @@ export function handoverRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'POST',
       url: '/api/v1/shift/handovers',
+      permission: 'shift:write',
       summary: 'Write the handover note',
       tag: 'shift',
       body: handoverCreateSchema,
@@ -45,6 +48,7 @@ export function handoverRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'POST',
       url: '/api/v1/shift/handovers/:id/take-over',
+      permission: 'shift:write',
       summary: 'The incoming operator takes the shift over',
       tag: 'shift',
       params: noteParams,

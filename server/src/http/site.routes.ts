@@ -12,6 +12,7 @@ export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'GET',
       url: '/api/v1/site/map',
+      permission: 'site:read',
       summary: 'Buildings, floors and units with occupancy and open anomalies',
       tag: 'site',
       response: siteMapDtoSchema,
@@ -22,6 +23,7 @@ export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'GET',
       url: '/api/v1/site/setup',
+      permission: 'site:setup',
       summary: "The site file's devices and their mapping, grids and roster, rule thresholds (read-only)",
       tag: 'site',
       response: siteSetupDtoSchema,
@@ -32,6 +34,7 @@ export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'GET',
       url: '/api/v1/site/units/:unitId',
+      permission: 'site:read',
       summary: 'One unit: occupancy, owner (masked by role), devices, recent readings, history',
       tag: 'site',
       params: unitParams,
@@ -43,6 +46,7 @@ export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
     {
       method: 'PATCH',
       url: '/api/v1/site/units/:unitId/occupancy',
+      permission: 'occupancy:edit',
       summary: 'Change a unit’s occupancy (vacant, custody with start date and readings, decorating…); audited',
       tag: 'site',
       params: unitParams,

@@ -1,5 +1,6 @@
 import {
   checklistTickRequestSchema,
+  escalateRequestSchema,
   intakeRequestSchema,
   mergeRequestSchema,
   noteRequestSchema,
@@ -13,6 +14,7 @@ import {
   workOrderPolicySchema,
 } from '@dutyroom/domain';
 import { z } from 'zod';
+import type { WorkOrderClocks } from '../services/work-order-clocks.service.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
 import type { Router } from './router.ts';
 
@@ -20,7 +22,7 @@ export const workOrderIdParams = z.strictObject({ id: z.string().regex(/^\d{1,9}
 const one = z.object({ workOrder: workOrderDtoSchema });
 
 /** Work orders (SPEC §6): list, intake, detail, every lifecycle action, notes, checklist, merge. */
-export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOrdersService }): void {
+export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOrdersService; clocks: () => WorkOrderClocks }): void {
   const wo = () => deps.workOrders();
   router.route(
     {
@@ -137,6 +139,19 @@ export function workOrderRoutes(router: Router, deps: { workOrders: () => WorkOr
       response: one,
     },
     async ({ user, params, body }) => ({ workOrder: await wo().merge(user, params.id, body.duplicateIds) }),
+  );
+  router.route(
+    {
+      method: 'POST',
+      url: '/api/v1/work-orders/:id/escalate',
+      permission: 'workOrders:dispatch',
+      summary: 'Escalate by hand to the next person of the chain now (升级), without waiting for the breach',
+      tag: 'work-orders',
+      params: workOrderIdParams,
+      body: escalateRequestSchema,
+      response: one,
+    },
+    async ({ user, params, body }) => ({ workOrder: await deps.clocks().escalateByHand(user, params.id, body.note) }),
   );
   router.route(
     {

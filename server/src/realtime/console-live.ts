@@ -9,18 +9,32 @@ type Emit = <E extends keyof ServerToClientEvents>(event: E, ...args: Parameters
 /**
  * Live events of the site map, charts and handover. HTTP routes are built before socket.io is
  * attached, so they get this hub and it is attached afterwards; before that, emits go nowhere.
+ *
+ * Who hears what (issue 6, same rooms as work orders in broadcast.ts): the site room holds the
+ * site-wide roles, a grid room the stewards covering that grid.
+ *   handover:upserted  site room only (shift:read is a site-wide permission)
+ *   unit:updated       site room + the unit's grid room (site:read, scoped by grid)
+ *   telemetry:tick     site room + every grid room (it carries only a time: "refetch your charts")
  */
-export function createConsoleLive(siteId: string) {
+export function createConsoleLive(siteId: string, gridIds: readonly string[] = []) {
   let io: RealtimeServer | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const emit: Emit = (event, ...args) => {
-    io?.to(rooms.site(siteId)).emit(event, ...args);
-  };
+  const emitTo =
+    (targets: readonly string[]): Emit =>
+    (event, ...args) => {
+      io?.to([...targets]).emit(event, ...args);
+    };
+  const siteRoom = [rooms.site(siteId)];
+  const everyRoom = [...siteRoom, ...gridIds.map((g) => rooms.grid(siteId, g))];
   return {
-    emit,
+    /** To the control room (site-wide roles) only. */
+    emit: emitTo(siteRoom),
+    /** To the control room and the stewards of one grid: news about a unit of that grid. */
+    emitForGrid: (gridId: string): Emit => emitTo([...siteRoom, rooms.grid(siteId, gridId)]),
     attach(server: RealtimeServer, now: () => number): void {
       io = server;
-      timer = setInterval(() => emit('telemetry:tick', { at: now() }), TELEMETRY_TICK_MS);
+      const tick = emitTo(everyRoom);
+      timer = setInterval(() => tick('telemetry:tick', { at: now() }), TELEMETRY_TICK_MS);
       timer.unref();
     },
     stop(): void {

@@ -13,11 +13,9 @@ import {
 } from '@dutyroom/domain';
 import { connectMqtt, type MqttConnection, type Queryable } from '@dutyroom/platform';
 import { audit } from '../repositories/audit.repository.ts';
-import { requireSiteAccess } from './access.ts';
+import { requirePermission } from './access.ts';
 import { ServiceError } from './errors.ts';
 
-/** Who may start a drill (the trainer's role comes with accounts; supervisors and admins meanwhile). */
-const DRILL_ROLES = new Set(['admin', 'supervisor', 'manager', 'trainer']);
 /** A catalog retained on the broker arrives just after subscribing; a request that early waits for it. */
 const CATALOG_GRACE_MS = 2000;
 /** The runner answers a request with a `running` (or `failed`) status at once. */
@@ -90,11 +88,8 @@ export function createDrillService(deps: DrillDeps) {
     if (found === undefined) throw new ServiceError('DRILL_RUNNER_ABSENT', DRILL_RUNNER_ABSENT_MESSAGE);
     return found;
   };
-  const authorise = (user: UserDto | undefined) => {
-    const actor = requireSiteAccess(user, siteId);
-    if (!DRILL_ROLES.has(actor.role)) throw new ServiceError('FORBIDDEN', 'this role may not start drills');
-    return actor;
-  };
+  // drills:run: operator (the trainer), supervisor, manager, admin (domain/src/access/roles.ts).
+  const authorise = (user: UserDto | undefined) => requirePermission(user, 'drills:run', siteId);
 
   return {
     async scenarios(user: UserDto | undefined): Promise<DrillScenariosDto> {

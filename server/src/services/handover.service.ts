@@ -2,7 +2,7 @@ import { type HandoverNote, OPEN_STATUSES, type ShiftKpis, type UserDto } from '
 import type { Db } from '@dutyroom/platform';
 import { audit } from '../repositories/audit.repository.ts';
 import { bucketStart, localShiftMs, zoneOffsetMs } from '../telemetry/consumption.ts';
-import { requireSiteAccess } from './access.ts';
+import { requirePermission } from './access.ts';
 import { ServiceError } from './errors.ts';
 
 const DAY = 86_400_000;
@@ -83,11 +83,11 @@ export function createHandoverService(deps: HandoverDeps) {
 
   return {
     async kpis(user: UserDto | undefined): Promise<ShiftKpis> {
-      requireSiteAccess(user, siteId);
+      requirePermission(user, 'shift:read', siteId);
       return kpis();
     },
     async list(user: UserDto | undefined, limit: number): Promise<HandoverNote[]> {
-      requireSiteAccess(user, siteId);
+      requirePermission(user, 'shift:read', siteId);
       const { rows } = await db.query<NoteRow>(`select ${NOTE_COLUMNS} from handover_notes where site_id = $1 order by created_at desc, id desc limit $2`, [
         siteId,
         limit,
@@ -96,7 +96,7 @@ export function createHandoverService(deps: HandoverDeps) {
     },
     /** The outgoing operator writes the note; the shift's KPIs at that moment are kept with it. */
     async create(user: UserDto | undefined, body: string): Promise<HandoverNote> {
-      const actor = requireSiteAccess(user, siteId);
+      const actor = requirePermission(user, 'shift:write', siteId);
       const figures = await kpis();
       const note = await db.transaction(async (tx) => {
         const { rows } = await tx.query<NoteRow>(
@@ -113,7 +113,7 @@ export function createHandoverService(deps: HandoverDeps) {
     },
     /** The incoming operator takes the shift over: signed once, by one person. */
     async takeOver(user: UserDto | undefined, id: string): Promise<HandoverNote> {
-      const actor = requireSiteAccess(user, siteId);
+      const actor = requirePermission(user, 'shift:write', siteId);
       const note = await db.transaction(async (tx) => {
         const { rows } = await tx.query<NoteRow>(
           `update handover_notes set taken_over_by = $3, taken_over_at = to_timestamp($4::float8 / 1000)

@@ -1,22 +1,23 @@
-import type { OccupancyUpdate, Severity, SiteFile, SiteMapDto, SiteMapUnit, UnitDetailDto, UnitHistoryItem, UnitOccupancy, UserDto } from '@dutyroom/domain';
+import {
+  type OccupancyUpdate,
+  ownerPhoneFor,
+  type Permission,
+  type Severity,
+  type SiteFile,
+  type SiteMapDto,
+  type SiteMapUnit,
+  type UnitDetailDto,
+  type UnitHistoryItem,
+  type UnitOccupancy,
+  type UserDto,
+} from '@dutyroom/domain';
 import type { Db, Queryable } from '@dutyroom/platform';
 import { audit } from '../repositories/audit.repository.ts';
 import type { TelemetryReader } from '../telemetry/telemetry-reader.ts';
-import { requireSiteAccess } from './access.ts';
+import { type GridScope, requirePermission } from './access.ts';
 import { ServiceError } from './errors.ts';
 
-/** Roles that may see an owner's phone in full (尊重业主的隐私权: everyone else sees it masked). Refined with accounts. */
-const CONTACT_ROLES = new Set(['admin', 'customer-service', 'steward']);
-/** Roles that may change a unit's occupancy. */
-const OCCUPANCY_EDIT_ROLES = new Set(['admin', 'customer-service', 'supervisor', 'manager', 'steward']);
 const SEVERITY_ORDER: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
-
-/** 13800000001 → 138****0001; short numbers keep only their last two digits. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length >= 7) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
-  return `****${digits.slice(-2)}`;
-}
 
 interface UnitRow {
   id: string;
@@ -61,8 +62,10 @@ export interface SiteMapDeps {
   readonly site: SiteFile;
   readonly telemetry: TelemetryReader;
   readonly now: () => number;
-  /** Told after a committed change to a unit (recolours the map on every console). */
-  readonly onUnitChanged: (unit: SiteMapUnit) => void;
+  /** Which units a steward sees (issue 6): those of the grids they cover now. */
+  readonly scope: GridScope;
+  /** Told after a committed change to a unit (recolours the map on the consoles allowed to see its grid). */
+  readonly onUnitChanged: (unit: SiteMapUnit, gridId: string) => void;
 }
 
 export function createSiteMapService(deps: SiteMapDeps) {
@@ -92,14 +95,38 @@ export function createSiteMapService(deps: SiteMapDeps) {
     return row;
   };
 
+  /**
+   * The permission, then the unit, then its grid: a unit outside the user's grids answers
+   * NOT_FOUND like an order out of scope (its existence is not revealed).
+   */
+  const visibleUnit = async (q: Queryable, user: UserDto | undefined, permission: Permission, unitId: string): Promise<{ user: UserDto; row: UnitRow }> => {
+    requirePermission(user, permission, siteId);
+    const row = await unitRow(q, unitId);
+    const viewer = await deps.scope.requireVisible(user, permission, { id: unitId, siteId, gridId: row.grid_id });
+    return { user: viewer, row };
+  };
+
   return {
-    /** Buildings → floors → units, each unit with its occupancy and open anomalies. */
+    /** For other unit routes (charts): throws unless the user may read this unit (403, or 404 out of scope). */
+    async requireUnitVisible(user: UserDto | undefined, permission: Permission, unitId: string): Promise<UserDto> {
+      return (await visibleUnit(db, user, permission, unitId)).user;
+    },
+
+    /**
+     * Buildings → floors → units, each unit with its occupancy and open anomalies. A steward gets
+     * the buildings but only the units of the grids they cover: another grid's occupancy (which
+     * flats stand empty) and anomalies are not theirs to see (issue 6), and they act only on their own.
+     */
     async map(user: UserDto | undefined): Promise<SiteMapDto> {
-      requireSiteAccess(user, siteId);
-      const [{ rows }, open] = await Promise.all([
+      const viewer = requirePermission(user, 'site:read', siteId);
+      const [all, open] = await Promise.all([
         db.query<UnitRow>(`${UNIT_SELECT} where u.site_id = $1 order by u.building_id, u.floor, u.id`, [siteId]),
         openAnomaliesByUnit(db, siteId),
       ]);
+      const rows = await deps.scope.visible(
+        viewer,
+        all.rows.map((row) => ({ ...row, siteId, gridId: row.grid_id })),
+      );
       const byBuilding = new Map<string, SiteMapUnit[]>();
       for (const row of rows) {
         const list = byBuilding.get(row.building_id) ?? [];
@@ -115,12 +142,12 @@ export function createSiteMapService(deps: SiteMapDeps) {
     },
 
     async unit(user: UserDto | undefined, unitId: string): Promise<UnitDetailDto> {
-      const viewer = requireSiteAccess(user, siteId);
-      const row = await unitRow(db, unitId);
+      const { user: viewer, row } = await visibleUnit(db, user, 'site:read', unitId);
       const devices = site.units.find((u) => u.id === unitId)?.devices ?? [];
       const deviceIds = devices.map((d) => d.id);
       const [recent, history] = await Promise.all([deps.telemetry.recent(siteId, deviceIds, 30), this.history(unitId, deviceIds)]);
-      const seeContact = CONTACT_ROLES.has(viewer.role);
+      // In scope by now; whole only with owners:contact (SPEC §3: 尊重业主的隐私权).
+      const phone = ownerPhoneFor(viewer.role, row.owner_phone);
       return {
         id: row.id,
         buildingId: row.building_id,
@@ -128,10 +155,7 @@ export function createSiteMapService(deps: SiteMapDeps) {
         gridId: row.grid_id,
         keyHeld: row.key_held,
         occupancy: occupancyOf(row),
-        owner:
-          row.owner_name === null
-            ? null
-            : { name: row.owner_name, phone: row.owner_phone === null ? null : seeContact ? row.owner_phone : maskPhone(row.owner_phone), masked: !seeContact },
+        owner: row.owner_name === null ? null : { name: row.owner_name, phone, masked: phone !== row.owner_phone },
         devices: devices.map((d) => {
           const last = recent.find((r) => r.deviceId === d.id);
           return { id: d.id, kind: d.kind, hasValve: d.hasValve ?? false, lastTs: last?.ts ?? null, lastValue: last?.value ?? null };
@@ -191,8 +215,7 @@ export function createSiteMapService(deps: SiteMapDeps) {
 
     /** 入住状态: vacant, custody (with start date and readings), decorating…; stored, audited, then broadcast. */
     async updateOccupancy(user: UserDto | undefined, unitId: string, update: OccupancyUpdate): Promise<UnitDetailDto> {
-      const actor = requireSiteAccess(user, siteId);
-      if (!OCCUPANCY_EDIT_ROLES.has(actor.role)) throw new ServiceError('FORBIDDEN', 'this role may not change occupancy');
+      const { user: actor } = await visibleUnit(db, user, 'occupancy:edit', unitId);
       await db.transaction(async (tx) => {
         const before = await unitRow(tx, unitId);
         await tx.query(
@@ -228,7 +251,7 @@ export function createSiteMapService(deps: SiteMapDeps) {
         });
       });
       const row = await unitRow(db, unitId);
-      deps.onUnitChanged(mapUnit(row, (await openAnomaliesByUnit(db, siteId, unitId)).get(unitId)));
+      deps.onUnitChanged(mapUnit(row, (await openAnomaliesByUnit(db, siteId, unitId)).get(unitId)), row.grid_id);
       return this.unit(user, unitId);
     },
   };

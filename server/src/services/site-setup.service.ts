@@ -1,5 +1,5 @@
 import type { AnyDetector, SiteFile, SiteSetupDto, UserDto } from '@dutyroom/domain';
-import { requireSiteAccess } from './access.ts';
+import { requirePermission } from './access.ts';
 
 /**
  * The site file's setup for the admin screen, read-only: the file is the source of truth for
@@ -43,7 +43,7 @@ export function createSiteSetupService(site: SiteFile, detectors: readonly AnyDe
   };
   return {
     setup(user: UserDto | undefined): SiteSetupDto {
-      requireSiteAccess(user, site.site.id);
+      requirePermission(user, 'site:setup', site.site.id);
       return setup;
     },
   };

@@ -19,6 +19,7 @@ import {
   unitConsumptionDtoSchema,
   unitDetailDtoSchema,
   userDtoSchema,
+  valveCommandDtoSchema,
   workOrderDetailSchema,
   workOrderDtoSchema,
 } from '@dutyroom/domain';
@@ -67,6 +68,9 @@ export const api = {
   acknowledge: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/acknowledge`, post({})),
   workOrder: (id: string) => request(workOrderDetailSchema, woPath(id)),
   transition: (id: string, body: TransitionRequest) => request(oneOrder, `${woPath(id)}/transitions`, post(body)),
+  closeValve: (unitId: string, workOrderId: string) =>
+    request(z.object({ command: valveCommandDtoSchema }), `${unitPath(unitId)}/valve`, post({ action: 'close', confirm: true, workOrderId })),
+  escalate: (id: string, note: string) => request(oneOrder, `${woPath(id)}/escalate`, post(note.trim() === '' ? {} : { note: note.trim() })),
   note: (id: string, text: string) => request(z.unknown(), `${woPath(id)}/notes`, post({ text })),
   tick: (id: string, itemId: string, done: boolean) =>
     request(z.unknown(), `${woPath(id)}/checklist/${encodeURIComponent(itemId)}`, { method: 'PATCH', body: JSON.stringify({ done }) }),

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { Db } from '@dutyroom/platform';
+import type { RunningServer } from '@dutyroom/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveBinaries, outageSeconds, type PrivateServer, privateMosquitto, privatePostgres } from '../harness/private-servers.ts';
+import { waitFor } from '../harness/servers.ts';
+import {
+  type ChildIngest,
+  type FaultSite,
+  faultSite,
+  ingestEnv,
+  report,
+  settle,
+  spawnIngest,
+  startFaultServer,
+  startStream,
+  untilIngesting,
+} from './faults-fixture.ts';
+
+/**
+ * Fault: the broker restarts in the middle of a QoS 1 stream (Mosquitto with persistence, as
+ * deploy/mosquitto/mosquitto.conf). The ingest's and the server's persistent sessions, the queued
+ * messages and the retained anomaly states come back with it; the devices resend what was not
+ * acknowledged. Private Mosquitto and PostgreSQL.
+ */
+const present = haveBinaries('mosquitto', 'postgres');
+
+describe.skipIf(!present)('fault: restart the broker', () => {
+  let broker: PrivateServer;
+  let postgres: PrivateServer;
+  let site: FaultSite;
+  let server: RunningServer;
+  let db: Db;
+  let worker: ChildIngest | undefined;
+
+  beforeAll(async () => {
+    [broker, postgres] = await Promise.all([privateMosquitto(), privatePostgres()]);
+    site = await faultSite(20);
+    ({ server, db } = await startFaultServer(site, broker.url, postgres.url));
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await server?.stop();
+    await db?.close();
+    await Promise.all([broker?.destroy(), postgres?.destroy()]);
+  });
+
+  it('loses no acknowledged reading, duplicates no anomaly and no work order', async () => {
+    worker = spawnIngest(ingestEnv(site, broker.url, postgres.url, 'worker-a'), join(site.dir, 'ingest.log'));
+    await untilIngesting(broker.url, db, site);
+    const stream = await startStream(broker.url, site, { rounds: 40, roundMs: 500 });
+    const stored = async () => (await db.query<{ n: number }>('select count(*)::int as n from telemetry where site_id = $1', [site.siteId])).rows[0]?.n ?? 0;
+    await waitFor(async () => (await stored()) >= 150, 'the stream being stored', 30_000);
+
+    const down = outageSeconds(10, 3);
+    await broker.stop();
+    await new Promise((r) => setTimeout(r, down * 1000));
+    await broker.start();
+
+    await stream.done;
+    const counts = await settle(db, site, stream, 30_000);
+    report('broker restart', { ...counts, outageSeconds: down });
+    expect(counts.acknowledged).toBe(counts.sent);
+    expect(counts.lost).toBe(0);
+    expect(counts.duplicated).toBe(0);
+    expect(counts.missingAnomalies).toBe(0);
+    expect(counts.duplicatedAnomalies).toBe(0);
+    expect(counts.duplicatedWorkOrders).toBe(0);
+    expect(counts.workOrders).toBe(counts.anomalies);
+    await stream.stop();
+  }, 120_000);
+});

@@ -20,6 +20,7 @@ export * from './normalizers/native.ts';
 export * from './normalizers/native-normalizer.ts';
 export * from './normalizers/normalizer.ts';
 export * from './notify/index.ts';
+export * from './schemas/drill.ts';
 export * from './schemas/dto.ts';
 export * from './schemas/handover-dto.ts';
 export * from './schemas/native-payloads.ts';

@@ -5,6 +5,9 @@
  *   dutyroom/v1/<siteId>/devices/<deviceId>/<channel>   device → ingest (channels below)
  *   dutyroom/v1/<siteId>/anomalies/<anomalyId>          ingest → everyone, retained anomaly state
  *   dutyroom/v1/<siteId>/units/<unitId>/occupancy       server → ingest, retained occupancy edit
+ *   dutyroom/v1/<siteId>/drills/catalog                 drill runner → server, retained scenario list (演练)
+ *   dutyroom/v1/<siteId>/drills/<drillId>/request       server → drill runner, QoS 1
+ *   dutyroom/v1/<siteId>/drills/<drillId>/status        drill runner → everyone, retained running/finished/failed
  *   dutyroom/v1/<siteId>/commands/<deviceId>/valve      server → device, a confirmed valve command
  *
  * Ids never contain "/", "+" or "#" (the site schema restricts them), so each level is one id.
@@ -43,6 +46,10 @@ export const topics = {
   anomaly: (siteId: string, anomalyId: string) => `${prefix}/${siteId}/anomalies/${anomalyId}`,
   /** An occupancy edit made in the console, retained so an ingest that starts later knows it. */
   unitOccupancy: (siteId: string, unitId: string) => `${prefix}/${siteId}/units/${unitId}/occupancy`,
+  /** 演练 (issue 7): the scenarios a drill runner can play, retained; emptied when the runner goes. */
+  drillCatalog: (siteId: string) => `${prefix}/${siteId}/drills/catalog`,
+  drillRequest: (siteId: string, drillId: string) => `${prefix}/${siteId}/drills/${drillId}/request`,
+  drillStatus: (siteId: string, drillId: string) => `${prefix}/${siteId}/drills/${drillId}/status`,
   /** Commands to devices live apart from `devices/…`, so the ingest's subscription never takes them for readings. */
   valveCommand: (siteId: string, deviceId: string) => `${prefix}/${siteId}/commands/${deviceId}/valve`,
 } as const;
@@ -52,6 +59,8 @@ export const topicFilters = {
   deviceMessages: (siteId: string) => `${prefix}/${siteId}/devices/+/+`,
   anomalies: (siteId: string) => `${prefix}/${siteId}/anomalies/+`,
   unitOccupancy: (siteId: string) => `${prefix}/${siteId}/units/+/occupancy`,
+  drillRequests: (siteId: string) => `${prefix}/${siteId}/drills/+/request`,
+  drillStatuses: (siteId: string) => `${prefix}/${siteId}/drills/+/status`,
 } as const;
 
 export type ParsedTopic =

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     `  Database:  ${stack.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/pglite` : 'PostgreSQL'}`,
     `  Telemetry: ${config.influx.url ?? 'embedded store'}`,
     simulator ? `  Simulator: ${simulator.meters} meters of the demo site` : '  Simulator: off',
+    stack.drillRunner ? `  Drills:    ${stack.drillRunner.catalog.scenarios.length} scenarios for the console (演练)` : '  Drills:    no drill runner',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -2,6 +2,7 @@ import type { Config, SiteFile } from '@dutyroom/domain';
 import { type RunningIngest, startIngest } from '@dutyroom/ingest';
 import { type Db, type Logger, openDatabase } from '@dutyroom/platform';
 import { type RunningServer, startServer } from '@dutyroom/server';
+import { type DrillRunner, startDrillRunner } from '@dutyroom/simulators';
 import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker.ts';
 
 export interface Stack {
@@ -10,12 +11,15 @@ export interface Stack {
   readonly db: Db;
   readonly ingest: RunningIngest;
   readonly server: RunningServer;
+  /** 演练: plays the console's drills (demo mode, `simulator.drillRunner`). */
+  readonly drillRunner: DrillRunner | undefined;
   stop(): Promise<void>;
 }
 
 /**
  * The whole product in one process: the embedded broker unless MQTT_URL names one, PGlite
- * unless DATABASE_URL names a server, then the ingest and the server sharing the database.
+ * unless DATABASE_URL names a server, then the ingest and the server sharing the database, and
+ * in demo mode a drill runner for the console's drills (演练).
  * Used by `npm start` and by the integration and end-to-end tests.
  */
 export async function startStack(options: {
@@ -40,7 +44,12 @@ export async function startStack(options: {
     stops.push(() => ingest.stop());
     const server = await startServer({ config, db, site, mqttUrl, log, consoleDir: options.consoleDir, extraMetrics: [ingest.metrics.registry] });
     stops.push(() => server.stop());
-    return { broker, mqttUrl, db, ingest, server, stop: stopAll };
+    const drillRunner =
+      config.demo && config.simulator.drillRunner
+        ? await startDrillRunner({ site, connection: { ...config.mqtt, url: mqttUrl }, clientId: `${config.server.clientId}-drill-runner` })
+        : undefined;
+    if (drillRunner) stops.push(() => drillRunner.stop());
+    return { broker, mqttUrl, db, ingest, server, drillRunner, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

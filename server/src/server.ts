@@ -151,7 +151,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteSetup: createSiteSetupService(deps.site, detectors),
     telemetry: createTelemetryService(telemetryReader, deps.site),
     handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
-    drill: createDrillService({ db, site: deps.site, mqtt: { ...config.mqtt, url: deps.mqttUrl }, telemetry: telemetryReader, now }),
+    drill: createDrillService({ db, site: deps.site, mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: `${config.server.clientId}-drills`, now }),
     now,
   };
   const ctx: WorkOrdersContext = {
@@ -267,6 +267,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       await slaTicker.stop();
       await follower.stop();
       await notify.stop();
+      await consoleParts.drill.stop();
       await realtime.close();
       await redis?.close();
       await app.close();

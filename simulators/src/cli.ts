@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { SiteFile } from '@dutyroom/domain';
 import { loadSiteFile, parseSiteFile } from '@dutyroom/platform';
 import { generateCommunity, generateCommunitySite } from './community.ts';
+import { startDrillRunner } from './drill-runner.ts';
 import { LoadOptionsError, runLoad } from './load.ts';
 import { type RunProgress, type RunSummary, startRun } from './runner.ts';
 import { findScenario, loadScenarios, ScenarioError } from './scenario.ts';
@@ -21,6 +22,8 @@ Commands:
   scenario NAME              run a shipped scenario (simulators/scenarios/NAME.yaml) on a site
       --site FILE (default: the scenario's own small community)  --url URL  --speed X  --drill  --seed N
   scenarios                  list the shipped scenarios
+  drill-runner               play the console's drills (演练): the shipped scenarios, native, drill: true
+      --site FILE (required: the site the server serves)  --url URL  --seed N
   load                       benchmark load: N native meters at a total rate, with latency probes
       --devices N  --rate R (messages/s)  --qos 0|1  --duration S (seconds)  --url URL  --site-id ID
       --probes P (probes/s, default 10)  --allow-remote (the URL may be another host than loopback)
@@ -158,6 +161,23 @@ async function main(): Promise<number> {
       process.once('SIGINT', () => void run.stop());
       showSummary(await run.finished);
       if (scenario.expect.anomalies.length > 0) console.log(`  expected anomalies: ${scenario.expect.anomalies.map((a) => a.rule).join(', ')}`);
+      return 0;
+    }
+    case 'drill-runner': {
+      if (!values.site) throw new ScenarioError('drill-runner needs --site FILE: the site file the server serves');
+      const site = await loadSiteFile(values.site);
+      const runner = await startDrillRunner({
+        site,
+        connection: { url: values.url },
+        seed: values.seed === '1' ? undefined : number('seed', values.seed),
+        onEvent: (s) =>
+          console.log(
+            `  drill ${s.drillId} ${s.scenario}: ${s.state}, ${s.published} published${s.failed > 0 ? `, ${s.failed} failed` : ''}${s.error ? ` — ${s.error}` : ''}`,
+          ),
+      });
+      console.log(`Drill runner for ${site.site.id} on ${values.url}: ${runner.catalog.scenarios.map((x) => x.name).join(', ') || 'no playable scenario'}`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await runner.stop();
       return 0;
     }
     case 'load': {

@@ -1,7 +1,8 @@
 import type { SiteFile } from '@dutyroom/domain';
 import { ambientEventsOfDay } from './ambient.ts';
 import { localTime } from './encoders/frames.ts';
-import type { Observation, WireMessage } from './observation.ts';
+import { encodeNative } from './encoders/native.ts';
+import type { EncodableDevice, Observation, WireMessage } from './observation.ts';
 import { litresDrawn, powerKw } from './profiles.ts';
 import { seededRandom } from './random.ts';
 import { buildSimDevices, type SimDevice } from './sim-devices.ts';
@@ -126,7 +127,11 @@ export class Simulation {
     const gatewayDown = device.gatewayId !== undefined && this.#offlineGateways.has(device.gatewayId);
     if (gatewayDown || (!device.online && observation.type !== 'status')) return;
     device.seq += 1;
-    const messages = device.encoder(observation, device.encodable, {
+    // 演练 (SPEC §8): only the native format can carry `drill: true`; a drill in a vendor format
+    // (Zigbee2MQTT, LoRaWAN, meter frames) would look like a real alarm. The ingest accepts a
+    // device's native topics whatever its `source`, so every drill message goes native.
+    const encode = this.drill ? encodeNative : device.encoder;
+    const messages = encode(observation, this.drill ? asNative(device.encodable) : device.encodable, {
       siteId: this.site.site.id,
       timeZone: this.site.site.timezone,
       ts,
@@ -206,8 +211,10 @@ export class Simulation {
       default:
         this.#batteryCheckIn(device, ts);
     }
-    // Devices whose protocol has a heartbeat of its own (esp-rfid every 180 s).
-    if (device.encodable.ecosystem === 'native' || device.encodable.ecosystem === 'esprfid') this.observe(device, { type: 'heartbeat' }, ts);
+    // Devices whose protocol has a heartbeat of its own (esp-rfid every 180 s); in a drill every
+    // device speaks native, heartbeat included, so liveness is judged as for a native device.
+    const heartbeats = this.drill || device.encodable.ecosystem === 'native' || device.encodable.ecosystem === 'esprfid';
+    if (heartbeats) this.observe(device, { type: 'heartbeat' }, ts);
   }
 
   #batteryCheckIn(device: SimDevice, ts: number): void {
@@ -248,4 +255,9 @@ export class Simulation {
     }
     return merged;
   }
+}
+
+/** The same device speaking the native protocol: its own id as address, no concentrator relaying it. */
+function asNative(device: EncodableDevice): EncodableDevice {
+  return { ...device, ecosystem: 'native', address: device.id, gatewayAddress: undefined };
 }

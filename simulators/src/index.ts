@@ -1,6 +1,7 @@
 export { anchoredStart, createSimClock, type SimClock } from './clock.ts';
 export { type CommunityOptions, generateCommunity, generateCommunitySite } from './community.ts';
 export { type DemoPlayerOptions, startDemoPlayer } from './demo-player.ts';
+export { type DrillRunner, type DrillRunnerOptions, startDrillRunner } from './drill-runner.ts';
 export { encoders } from './encoders/index.ts';
 export { type Emitted, Simulation, type SimulationOptions } from './engine.ts';
 export { checkLoadOptions, LOAD_LIMITS, type LoadOptions, type LoadSummary, loadDeviceId, loadSite, runLoad } from './load.ts';

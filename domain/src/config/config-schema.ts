@@ -107,6 +107,8 @@ export const configSchema = z.strictObject({
       /** Seconds between two vacant-unit leaks started by the demo. */
       leakEverySeconds: z.coerce.number().positive().default(120),
       seed: z.coerce.number().int().default(1),
+      /** 演练: in demo mode the launcher runs a drill runner, so the console's drills play (issue 7). */
+      drillRunner: bool.default(true),
     })
     .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -153,6 +155,7 @@ export const envVariables: Readonly<Record<string, readonly string[]>> = {
   DUTYROOM_SIMULATOR_INTERVAL_SECONDS: ['simulator', 'intervalSeconds'],
   DUTYROOM_SIMULATOR_LEAK_EVERY_SECONDS: ['simulator', 'leakEverySeconds'],
   DUTYROOM_SIMULATOR_SEED: ['simulator', 'seed'],
+  DUTYROOM_DRILL_RUNNER: ['simulator', 'drillRunner'],
   LOG_LEVEL: ['logLevel'],
   DUTYROOM_MAX_PAYLOAD_BYTES: ['maxPayloadBytes'],
 };

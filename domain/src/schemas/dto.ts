@@ -138,6 +138,8 @@ export const errorCodes = [
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMITED',
   'INTERNAL',
+  /** 演练: no drill runner is connected for the site (503). */
+  'DRILL_RUNNER_ABSENT',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -94,18 +94,6 @@ export const unitDetailDtoSchema = z.object({
 });
 export type UnitDetailDto = z.infer<typeof unitDetailDtoSchema>;
 
-/** 演练 scenarios the console can start; every message they publish carries `drill: true`. */
-export const drillScenarios = ['vacant-unit-water', 'leak', 'fire-alarm', 'gas-alarm'] as const;
-export type DrillScenario = (typeof drillScenarios)[number];
-export const drillStartSchema = z.strictObject({ scenario: z.enum(drillScenarios) });
-export const drillStartedSchema = z.object({
-  scenario: z.enum(drillScenarios),
-  deviceId: z.string(),
-  unitId: z.string().nullable(),
-  messages: z.number().int(),
-});
-export type DrillStarted = z.infer<typeof drillStartedSchema>;
-
 /** The site file's setup as the admin screen shows it: devices and their mapping, grids and roster, rule thresholds. */
 export const siteSetupDtoSchema = z.object({
   devices: z.array(

@@ -13,6 +13,7 @@ const statusOf: Record<ErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  DRILL_RUNNER_ABSENT: 503,
 };
 
 /** Fastify's and its plugins' own client errors (malformed JSON, body or file too large, wrong content type). */

@@ -1,8 +1,8 @@
 import {
   boardSnapshotSchema,
   consumptionSeriesSchema,
-  type DrillScenario,
   deadLetterDtoSchema,
+  drillScenariosDtoSchema,
   drillStartedSchema,
   type ErrorCode,
   handoverNoteSchema,
@@ -104,6 +104,8 @@ export const api = {
   handovers: () => request(z.object({ items: z.array(handoverNoteSchema) }), '/api/v1/shift/handovers'),
   writeHandover: (body: string) => request(handoverNoteSchema, '/api/v1/shift/handovers', post({ body })),
   takeOver: (id: string) => request(handoverNoteSchema, `/api/v1/shift/handovers/${encodeURIComponent(id)}/take-over`, post({})),
-  startDrill: (scenario: DrillScenario) => request(drillStartedSchema, '/api/v1/drills', post({ scenario })),
+  drillScenarios: () => request(drillScenariosDtoSchema, '/api/v1/drills/scenarios'),
+  startDrill: (scenario: string) => request(drillStartedSchema, '/api/v1/drills', post({ scenario })),
+  drillStatus: (drillId: string) => request(drillStartedSchema, `/api/v1/drills/${encodeURIComponent(drillId)}`),
   deadLetters: () => request(z.object({ items: z.array(deadLetterDtoSchema), counts: z.record(z.string(), z.number()) }), '/api/v1/dead-letters'),
 };

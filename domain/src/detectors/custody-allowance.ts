@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { advanceRegister, consumed, emptyRegister, type RegisterState, roundMeter } from '../meters/register.ts';
+import { zonedDayStart } from '../time/local-time.ts';
 import type { Detector } from './detector.ts';
 import { clear, meterConfigFields, raise, registerOptions, round3 } from './findings.ts';
-import { zonedDayStart } from './local-time.ts';
 import { ruleIds } from './rule-ids.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { advanceRegister, consumed, emptyRegister, type RegisterState, roundMeter } from '../meters/register.ts';
 import type { DetectorEvent } from '../model/anomaly.ts';
+import { dailyWindow } from '../time/local-time.ts';
 import type { Detector } from './detector.ts';
 import { clear, HOUR_MS, MINUTE_MS, meterConfigFields, meterSubject, raise, registerOptions, WATER_MAX_PER_HOUR } from './findings.ts';
-import { dailyWindow } from './local-time.ts';
 import { ruleIds } from './rule-ids.ts';
 
 /**

@@ -1,4 +1,5 @@
 import { type Rejection, reject } from '../model/rejection.ts';
+import { localToInstant } from '../time/local-time.ts';
 
 /**
  * Which clock to trust (docs/protocol.md §Time). The broker receive time is always recorded.
@@ -40,29 +41,6 @@ export function resolveTimestamp(deviceTs: number | undefined, receivedAt: numbe
   return { ok: true, ts: trustedTimestamp(deviceTs, receivedAt), deviceTs };
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function zoneOffsetMs(utcMs: number, timezone: string): number {
-  let format = offsetFormatters.get(timezone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsetFormatters.set(timezone, format);
-  }
-  const part: Record<string, number> = {};
-  for (const p of format.formatToParts(utcMs)) if (p.type !== 'literal') part[p.type] = Number(p.value);
-  const asUtc = Date.UTC(part['year'] ?? 1970, (part['month'] ?? 1) - 1, part['day'] ?? 1, part['hour'] ?? 0, part['minute'] ?? 0, part['second'] ?? 0);
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
-}
-
 /**
  * Local wall-clock time in a zone → epoch ms, for devices that send time without an offset
  * (Tasmota `Time`, a CJ/T 188 meter's clock). Undefined when the fields are no date.
@@ -72,8 +50,7 @@ export function localTimeToEpoch(year: number, month: number, day: number, hour:
   const guess = Date.UTC(year, month - 1, day, hour, minute, second);
   if (!Number.isFinite(guess) || new Date(guess).getUTCDate() !== day) return undefined;
   try {
-    const first = guess - zoneOffsetMs(guess, timezone);
-    return guess - zoneOffsetMs(first, timezone);
+    return localToInstant(timezone, year, month, day, hour, minute, second);
   } catch {
     return undefined;
   }

@@ -1,45 +1,10 @@
+import { localParts, localToInstant } from '../time/local-time.ts';
+
 /**
- * Wall-clock time in a site's time zone (SPEC §1: per site, default Asia/Shanghai), with the
- * platform's Intl data; pure: the instant is always passed in.
+ * Work-order calendar helpers (call hours, monthly reports) on the shared local-time module
+ * (domain/src/time/local-time.ts), in the site's time zone.
  */
-export interface LocalParts {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-export function localParts(at: number, timeZone: string): LocalParts {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts['year'] ?? 0, month: parts['month'] ?? 1, day: parts['day'] ?? 1, hour: parts['hour'] ?? 0, minute: parts['minute'] ?? 0 };
-}
-
-/** Milliseconds the zone is ahead of UTC at that instant. */
-export function zoneOffset(at: number, timeZone: string): number {
-  const p = localParts(at, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-  return asUtc - (at - (at % 60_000));
-}
-
-/** The instant of a local date and time (days may overflow: day + 1 is tomorrow). */
-export function localToInstant(timeZone: string, year: number, month: number, day: number, hour: number, minute: number): number {
-  const guess = Date.UTC(year, month - 1, day, hour, minute);
-  const first = guess - zoneOffset(guess, timeZone);
-  // Second pass for instants near a daylight-saving change.
-  return guess - zoneOffset(first, timeZone);
-}
+export { localParts, localToInstant };
 
 export const minuteOfDay = (hhmm: string): number => {
   const [h, m] = hhmm.split(':').map(Number);

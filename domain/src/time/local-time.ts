@@ -1,7 +1,9 @@
 /**
- * Local wall-clock arithmetic for rules that speak in local hours (night flow: 02:00–04:00 in the
- * site's time zone, SPEC §1 "Time zone per site"). Pure: Intl.DateTimeFormat with a given instant,
- * never the clock. Formatters are cached per zone (constructing one costs far more than using it).
+ * Local wall-clock arithmetic in a site's time zone (SPEC §1 "Time zone per site", default
+ * Asia/Shanghai), the one place for it: rules that speak in local hours (night flow 02:00–04:00),
+ * work-order call hours and months, device clocks that send no offset. Pure: Intl.DateTimeFormat
+ * with a given instant, never the clock. Formatters are cached per zone (constructing one costs
+ * far more than using it), offsets per quarter hour (below).
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -60,7 +62,7 @@ const MAX_CACHED_QUARTERS = 4096;
 const offsets = new Map<string, Map<number, number | null>>();
 
 /** How far local wall time is ahead of UTC at `ts` (ms; +8 h in Asia/Shanghai). */
-function offsetAt(ts: number, timeZone: string): number {
+export function zoneOffset(ts: number, timeZone: string): number {
   const quarter = Math.floor(ts / QUARTER_HOUR_MS);
   let byQuarter = offsets.get(timeZone);
   if (byQuarter === undefined) {
@@ -82,7 +84,7 @@ function offsetAt(ts: number, timeZone: string): number {
 /** The local calendar date and hour of an instant in `timeZone`. */
 export function localParts(ts: number, timeZone: string): LocalDate & { readonly hour: number; readonly minute: number; readonly second: number } {
   // The UTC fields of ts + offset are the local wall-clock fields.
-  const wall = new Date(Math.floor(ts / 1000) * 1000 + offsetAt(ts, timeZone));
+  const wall = new Date(Math.floor(ts / 1000) * 1000 + zoneOffset(ts, timeZone));
   return {
     year: wall.getUTCFullYear(),
     month: wall.getUTCMonth() + 1,
@@ -96,9 +98,16 @@ export function localParts(ts: number, timeZone: string): LocalDate & { readonly
 /** The instant of local `hour`:00 on a local date (`day` may overflow: the 32nd is the 1st of the next month). */
 export function zonedTime(date: LocalDate, hour: number, timeZone: string): number {
   const wall = Date.UTC(date.year, date.month - 1, date.day, hour);
-  const guess = wall - offsetAt(wall, timeZone);
+  const guess = wall - zoneOffset(wall, timeZone);
   // A second pass settles the offset when the guess fell on the other side of a DST change.
-  return wall - offsetAt(guess, timeZone);
+  return wall - zoneOffset(guess, timeZone);
+}
+
+/** The instant of a local date and time (days may overflow: day + 1 is tomorrow). */
+export function localToInstant(timeZone: string, year: number, month: number, day: number, hour: number, minute: number, second = 0): number {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  // A second pass settles the offset when the first guess fell on the other side of a DST change.
+  return wall - zoneOffset(wall - zoneOffset(wall, timeZone), timeZone);
 }
 
 /** The start of the local day named by an ISO date ("2026-11-01") in `timeZone`. */

@@ -42,7 +42,7 @@ export async function openConsole(browser: Browser, baseUrl: string, username = 
   return page;
 }
 
-/** An account of a given role on the site (the demo creates only the operator). */
+/** An account of a given role on the site with the test password (replacing a demo account of that name). */
 export async function createUser(db: Db, siteId: string, username: string, role: string, displayName: string): Promise<void> {
   await db.query(
     'insert into users (username, display_name, role, site_id, password_hash) values ($1, $2, $3, $4, $5) on conflict (username) do update set display_name = excluded.display_name, role = excluded.role, site_id = excluded.site_id, password_hash = excluded.password_hash',

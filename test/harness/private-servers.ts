@@ -76,6 +76,44 @@ export interface PrivateServer {
   destroy(): Promise<void>;
 }
 
+/**
+ * A server that runs as a child process of the test (Mosquitto, influxd): stop is SIGTERM, kill is
+ * SIGKILL, start spawns it again on the same port and data folder, destroy removes the folder.
+ */
+async function startChildServer(spec: {
+  port: number;
+  url: string;
+  dir: string;
+  command: string;
+  args: readonly string[];
+  name: string;
+}): Promise<PrivateServer> {
+  let child: ChildProcess | undefined;
+  const end = async (signal: NodeJS.Signals) => {
+    if (child === undefined) return;
+    const c = child;
+    child = undefined;
+    c.kill(signal);
+    await exited(c);
+  };
+  const server: PrivateServer = {
+    port: spec.port,
+    url: spec.url,
+    async start() {
+      child = spawn(spec.command, [...spec.args], { stdio: 'ignore' });
+      await untilListening(spec.port, spec.name);
+    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    async destroy() {
+      await end('SIGKILL');
+      await rm(spec.dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
 /** Mosquitto with persistence, no queue-count limit (deploy/mosquitto/mosquitto.conf's loss settings). */
 export async function privateMosquitto(): Promise<PrivateServer> {
   const dir = await mkdtemp(join(tmpdir(), 'dutyroom-mosquitto-'));
@@ -98,35 +136,7 @@ export async function privateMosquitto(): Promise<PrivateServer> {
       '',
     ].join('\n'),
   );
-  let child: ChildProcess | undefined;
-  const server: PrivateServer = {
-    port,
-    url: `mqtt://127.0.0.1:${port}`,
-    async start() {
-      child = spawn(binaries.mosquitto, ['-c', conf], { stdio: 'ignore' });
-      await untilListening(port, 'mosquitto');
-    },
-    async stop() {
-      if (child === undefined) return;
-      const c = child;
-      child = undefined;
-      c.kill('SIGTERM');
-      await exited(c);
-    },
-    async kill() {
-      if (child === undefined) return;
-      const c = child;
-      child = undefined;
-      c.kill('SIGKILL');
-      await exited(c);
-    },
-    async destroy() {
-      await server.kill();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  await server.start();
-  return server;
+  return startChildServer({ port, url: `mqtt://127.0.0.1:${port}`, dir, command: binaries.mosquitto, args: ['-c', conf], name: 'mosquitto' });
 }
 
 /** A PostgreSQL 15 cluster of its own (trust auth, user postgres, database postgres). */
@@ -190,35 +200,7 @@ export async function privateInflux(): Promise<PrivateServer> {
       '',
     ].join('\n'),
   );
-  let child: ChildProcess | undefined;
-  const server: PrivateServer = {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    async start() {
-      child = spawn(binaries.influxd, ['-config', conf], { stdio: 'ignore' });
-      await untilListening(port, 'influxd');
-    },
-    async stop() {
-      if (child === undefined) return;
-      const c = child;
-      child = undefined;
-      c.kill('SIGTERM');
-      await exited(c);
-    },
-    async kill() {
-      if (child === undefined) return;
-      const c = child;
-      child = undefined;
-      c.kill('SIGKILL');
-      await exited(c);
-    },
-    async destroy() {
-      await server.kill();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  await server.start();
-  return server;
+  return startChildServer({ port, url: `http://127.0.0.1:${port}`, dir, command: binaries.influxd, args: ['-config', conf], name: 'influxd' });
 }
 
 /** Redis on 127.0.0.1:6379 (the machine's), under the same CI rule as the other shared servers. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { advanceRegister, emptyRegister, type RegisterState } from '../meters/register.ts';
+import { judgeStep } from '../meters/register.ts';
 import type { Detector } from './detector.ts';
-import { clear, HOUR_MS, MINUTE_MS, meterConfigFields, meterSubject, raise, registerOptions, round3 } from './findings.ts';
+import { clear, HOUR_MS, MINUTE_MS, meterConfigFields, meterStep, meterSubject, raise, registerOptions, round3 } from './findings.ts';
 import { ruleIds } from './rule-ids.ts';
 
 /**
@@ -19,8 +19,8 @@ const configSchema = z.strictObject({
 });
 export type BurstConfig = z.infer<typeof configSchema>;
 
+/** The register is the meter's shared one (DetectorContext.meter): not part of this state. */
 export interface BurstState {
-  reg: RegisterState;
   /** Since when the flow stays above the maximum (0: it does not). */
   overSince: number;
   /** When the hold ends (wakeAt: ticks need no config). */
@@ -34,20 +34,21 @@ const rule = ruleIds.burst;
 
 export const burst: Detector<BurstConfig, BurstState> = {
   id: rule,
-  version: 1,
+  version: 2,
   rules: [rule],
   appliesTo: ['water.total', 'water.flow'],
   configSchema,
-  initialState: () => ({ reg: emptyRegister(), overSince: 0, dueAt: 0, lastTs: 0, peak: 0, raised: false }),
+  initialState: () => ({ overSince: 0, dueAt: 0, lastTs: 0, peak: 0, raised: false }),
 
-  onReading(state, reading, { config, device }) {
+  onReading(state, reading, ctx) {
+    const { config, device } = ctx;
     let flow: number | undefined;
     let from = reading.ts;
     if (reading.kind === 'water.flow') {
       if (reading.ts <= state.lastTs) return [];
       flow = reading.value;
     } else if (reading.kind === 'water.total') {
-      const verdict = advanceRegister(state.reg, reading.value, reading.ts, registerOptions(config));
+      const verdict = judgeStep(meterStep(ctx), registerOptions(config));
       if (verdict.kind === 'normal' || verdict.kind === 'rollover') {
         flow = (verdict.delta * HOUR_MS) / verdict.ms;
         from = reading.ts - verdict.ms; // the step's flow ran since the previous reading

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { advanceRegister, consumed, emptyRegister, type RegisterState } from '../meters/register.ts';
+import { consumed, judgeStep } from '../meters/register.ts';
 import type { Detector } from './detector.ts';
-import { clear, HOUR_MS, MINUTE_MS, meterConfigFields, meterSubject, raise, registerOptions, round3, WATER_MAX_PER_HOUR } from './findings.ts';
+import { clear, HOUR_MS, MINUTE_MS, meterConfigFields, meterStep, meterSubject, raise, registerOptions, round3, WATER_MAX_PER_HOUR } from './findings.ts';
 import { ruleIds } from './rule-ids.ts';
 
 /**
@@ -19,8 +19,8 @@ const configSchema = z.strictObject({
 });
 export type ContinuousFlowConfig = z.infer<typeof configSchema>;
 
+/** The register is the meter's shared one (DetectorContext.meter): not part of this state. */
 export interface ContinuousFlowState {
-  reg: RegisterState;
   /** Since when water runs without a pause (0: it does not). */
   since: number;
   /** The last time water was seen running (a register step or a flow reading above zero). */
@@ -33,17 +33,19 @@ const rule = ruleIds.continuousFlow;
 
 export const continuousFlow: Detector<ContinuousFlowConfig, ContinuousFlowState> = {
   id: rule,
-  version: 1,
+  version: 2,
   rules: [rule],
   appliesTo: ['water.total', 'water.flow'],
   configSchema,
-  initialState: () => ({ reg: emptyRegister(), since: 0, lastFlow: 0, lastTs: 0, raised: false }),
+  initialState: () => ({ since: 0, lastFlow: 0, lastTs: 0, raised: false }),
 
-  onReading(state, reading, { config, device }) {
+  onReading(state, reading, ctx) {
+    const { config, device } = ctx;
     let running: boolean | undefined;
     if (reading.kind === 'water.total') {
-      const previous = state.reg.ts;
-      const verdict = advanceRegister(state.reg, reading.value, reading.ts, registerOptions(config));
+      const step = meterStep(ctx);
+      const previous = step.fromTs;
+      const verdict = judgeStep(step, registerOptions(config));
       if (verdict.kind === 'late' || verdict.kind === 'duplicate') return [];
       if (consumed(verdict) > 0) {
         // Water ran between the previous reading and this one.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { advanceRegister, consumed, emptyRegister, type RegisterState, roundMeter } from '../meters/register.ts';
+import { advanceRegister, consumed, type RegisterState, roundMeter } from '../meters/register.ts';
 import { zonedDayStart } from '../time/local-time.ts';
 import type { Detector } from './detector.ts';
 import { clear, meterConfigFields, raise, registerOptions, round3 } from './findings.ts';
@@ -24,12 +24,16 @@ const configSchema = z.strictObject({
 });
 export type CustodyAllowanceConfig = z.infer<typeof configSchema>;
 
-export interface CustodyAllowanceState {
+/**
+ * Its own register (`total`, `ts`, flat: no nested object), not the meter's shared one: the count
+ * starts from the start reading taken when custody began, which the meter never reported. Outside
+ * custody the state stays initial, and the ingest stores none.
+ */
+export interface CustodyAllowanceState extends RegisterState {
   /** Which custody period the count belongs to (its `since`, or "" when the site file gives none). */
   period: string | null;
   /** Start of the custody period (epoch ms; 0: unknown), computed once per period. */
   from: number;
-  reg: RegisterState;
   used: number;
   fromStartReading: boolean;
   raised: boolean;
@@ -39,12 +43,12 @@ const rules = { 'water.total': ruleIds.custodyWaterAllowance, 'electricity.total
 
 export const custodyAllowance: Detector<CustodyAllowanceConfig, CustodyAllowanceState> = {
   id: 'custody-allowance',
-  version: 1,
+  version: 2,
   rules: Object.values(rules),
   appliesTo: ['water.total', 'electricity.total'],
   configSchema,
   stateKey: (_reading, device) => (device.unit === undefined ? undefined : device.device.id),
-  initialState: () => ({ period: null, from: 0, reg: emptyRegister(), used: 0, fromStartReading: false, raised: false }),
+  initialState: () => ({ period: null, from: 0, total: 0, ts: 0, used: 0, fromStartReading: false, raised: false }),
 
   onReading(state, reading, { config, device }) {
     const unit = device.unit;
@@ -61,13 +65,13 @@ export const custodyAllowance: Detector<CustodyAllowanceConfig, CustodyAllowance
       const from = period === '' ? 0 : zonedDayStart(period, device.timezone ?? 'Asia/Shanghai');
       const water = reading.kind === 'water.total';
       const start = water ? unit.startReadings?.waterM3 : unit.startReadings?.electricityKwh;
-      Object.assign(state, { period, from, reg: emptyRegister(), used: 0, fromStartReading: start !== undefined, raised: false });
+      Object.assign(state, { period, from, total: 0, ts: 0, used: 0, fromStartReading: start !== undefined, raised: false });
       // The start reading stands as the register's first reading, taken when custody began.
-      if (start !== undefined) Object.assign(state.reg, { total: start, ts: Math.max(from, 1) });
+      if (start !== undefined) Object.assign(state, { total: start, ts: Math.max(from, 1) });
     }
     if (reading.ts < state.from) return []; // a late reading from before custody began
 
-    const verdict = advanceRegister(state.reg, reading.value, reading.ts, registerOptions(config));
+    const verdict = advanceRegister(state, reading.value, reading.ts, registerOptions(config));
     state.used = roundMeter(state.used + consumed(verdict));
     const allowance = reading.kind === 'water.total' ? config.waterM3 : config.electricityKwh;
     if (state.used <= allowance || state.raised) return [];

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { MeterStep } from '../meters/register.ts';
 import type { DetectorEvent } from '../model/anomaly.ts';
 import type { Reading, ReadingKind } from '../model/reading.ts';
 import type { DeviceContext } from '../site/site-index.ts';
@@ -10,6 +11,12 @@ export interface DetectorContext<Config> {
   readonly device: DeviceContext;
   /** The reading's trusted timestamp in `onReading`, the tick time in `onTick`: domain code never reads the clock. */
   readonly now: number;
+  /**
+   * For a register reading (water.total, electricity.total): the step of the device's ONE meter
+   * register, which the pipeline advances once per reading for every meter rule (judge it with
+   * `judgeStep` and the rule's own bound). Valid during the call only; absent in `onTick`.
+   */
+  readonly meter?: MeterStep;
 }
 
 /**

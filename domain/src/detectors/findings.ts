@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MeterStep } from '../meters/register.ts';
 import type { DetectorEvent, Severity } from '../model/anomaly.ts';
 import type { DeviceContext } from '../site/site-index.ts';
 
@@ -42,3 +43,9 @@ export const registerOptions = (config: { readonly meterRollover: number; readon
 export const WATER_MAX_PER_HOUR = 50;
 /** A household supply is 8–16 kW; 500 kWh/h leaves room for a building's mains meter. */
 export const ELECTRICITY_MAX_PER_HOUR = 500;
+
+/** The shared register's step of a register reading; the pipeline always passes one (DetectorContext.meter). */
+export function meterStep(ctx: { readonly meter?: MeterStep | undefined }): MeterStep {
+  if (ctx.meter === undefined) throw new Error('a register reading came without the meter step (DetectorContext.meter)');
+  return ctx.meter;
+}

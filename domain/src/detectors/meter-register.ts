@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { advanceRegister, emptyRegister, type RegisterState } from '../meters/register.ts';
+import { judgeStep } from '../meters/register.ts';
 import type { Detector } from './detector.ts';
-import { meterConfigFields, raise, registerOptions, round3, WATER_MAX_PER_HOUR } from './findings.ts';
+import { meterConfigFields, meterStep, raise, registerOptions, round3, WATER_MAX_PER_HOUR } from './findings.ts';
 import { ruleIds } from './rule-ids.ts';
 
 /**
@@ -19,18 +19,25 @@ const configSchema = z.strictObject({
 });
 export type MeterRegisterConfig = z.infer<typeof configSchema>;
 
-export const meterRegister: Detector<MeterRegisterConfig, RegisterState> = {
+/**
+ * No state of its own: it judges the meter's shared register (DetectorContext.meter), which the
+ * pipeline keeps and snapshots. An empty state is never stored (detector states are lazy).
+ */
+export type MeterRegisterState = Record<string, never>;
+
+export const meterRegister: Detector<MeterRegisterConfig, MeterRegisterState> = {
   id: 'meter-register',
-  version: 1,
+  version: 2,
   rules: [ruleIds.counterBackwards, ruleIds.meterJump],
   appliesTo: ['water.total', 'electricity.total'],
   configSchema,
-  initialState: emptyRegister,
+  initialState: () => ({}),
 
-  onReading(state, reading, { config, device }) {
+  onReading(_state, reading, ctx) {
+    const { config, device } = ctx;
     if (reading.kind !== 'water.total' && reading.kind !== 'electricity.total') return [];
     const maxPerHour = reading.kind === 'water.total' ? config.meterMaxPerHour : config.electricityMaxPerHour;
-    const verdict = advanceRegister(state, reading.value, reading.ts, { ...registerOptions(config), maxPerHour });
+    const verdict = judgeStep(meterStep(ctx), { ...registerOptions(config), maxPerHour });
     const measuredIn = reading.kind === 'water.total' ? 'm3' : 'kWh';
     const where = device.unit ? { unit: device.unit.id } : {};
     if (verdict.kind === 'reset')

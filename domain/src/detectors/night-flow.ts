@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { advanceRegister, consumed, emptyRegister, type RegisterState, roundMeter } from '../meters/register.ts';
+import { consumed, judgeStep, roundMeter } from '../meters/register.ts';
 import type { DetectorEvent } from '../model/anomaly.ts';
 import { dailyWindow } from '../time/local-time.ts';
 import type { Detector } from './detector.ts';
-import { clear, HOUR_MS, MINUTE_MS, meterConfigFields, meterSubject, raise, registerOptions, WATER_MAX_PER_HOUR } from './findings.ts';
+import { clear, HOUR_MS, MINUTE_MS, meterConfigFields, meterStep, meterSubject, raise, registerOptions, WATER_MAX_PER_HOUR } from './findings.ts';
 import { ruleIds } from './rule-ids.ts';
 
 /**
@@ -26,8 +26,8 @@ const configSchema = z.strictObject({
 });
 export type NightFlowConfig = z.infer<typeof configSchema>;
 
+/** The register is the meter's shared one (DetectorContext.meter): not part of this state. */
 export interface NightFlowState {
-  reg: RegisterState;
   used: number;
   /** The night window being measured, [start, end) epoch ms; end 0: none yet. */
   start: number;
@@ -45,16 +45,17 @@ const rule = ruleIds.nightFlow;
 
 export const nightFlow: Detector<NightFlowConfig, NightFlowState> = {
   id: rule,
-  version: 1,
+  version: 2,
   rules: [rule],
   appliesTo: ['water.total', 'water.flow'],
   configSchema,
-  initialState: () => ({ reg: emptyRegister(), used: 0, start: 0, end: 0, night: '', segTs: 0, segUsed: 0, min: -1, lastFlowTs: 0, raised: false }),
+  initialState: () => ({ used: 0, start: 0, end: 0, night: '', segTs: 0, segUsed: 0, min: -1, lastFlowTs: 0, raised: false }),
 
-  onReading(state, reading, { config, device }) {
+  onReading(state, reading, ctx) {
+    const { config, device } = ctx;
     let flowLph: number | undefined;
     if (reading.kind === 'water.total') {
-      const verdict = advanceRegister(state.reg, reading.value, reading.ts, registerOptions(config));
+      const verdict = judgeStep(meterStep(ctx), registerOptions(config));
       if (verdict.kind === 'late' || verdict.kind === 'duplicate') return [];
       state.used = roundMeter(state.used + consumed(verdict));
     } else if (reading.kind === 'water.flow') {

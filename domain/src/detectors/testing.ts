@@ -1,9 +1,11 @@
 /**
  * Test support for detectors (imported by *.test.ts only): builds devices and readings and plays a
- * script of `[ts, reading | 'tick']` steps the way the pipeline would — state per stateKey, ticks
- * only when `wakeAt` has come — and summarises the events of each step as short strings:
+ * script of `[ts, reading | 'tick']` steps the way the pipeline would — state per stateKey, one
+ * meter register per device advanced on each register reading before the detector sees it (as
+ * `DetectorContext.meter`), ticks only when `wakeAt` has come — and summarises the events of each step as short strings:
  * `raise <rule> <subject> <severity>` / `clear <rule> <subject> closes|stays`, `-` for none.
  */
+import { emptyRegister, isMeterTotal, type RegisterState, stepRegister } from '../meters/register.ts';
 import type { DetectorEvent } from '../model/anomaly.ts';
 import type { Reading, ReadingBody } from '../model/reading.ts';
 import type { DeviceContext, UnitContext } from '../site/site-index.ts';
@@ -68,6 +70,7 @@ export interface Play<State> {
 /** Plays the steps against one detector; `device` is the default for steps that name none. */
 export function play<Config, State>(sut: Detector<Config, State>, config: Config, device: DeviceContext, steps: readonly Step[]): Play<State> {
   const states = new Map<string, { state: State; device: DeviceContext }>();
+  const registers = new Map<string, RegisterState>();
   const events = steps.map(([ts, what, stepDevice = device]) => {
     if (what === 'tick') {
       const out: DetectorEvent[] = [];
@@ -79,6 +82,13 @@ export function play<Config, State>(sut: Detector<Config, State>, config: Config
     }
     const r = reading(stepDevice, ts, what);
     if (!sut.appliesTo.includes(r.kind)) return [];
+    let meter: ReturnType<typeof stepRegister> | undefined;
+    if (isMeterTotal(r.kind) && 'value' in r) {
+      const registerKey = r.drill ? `${r.deviceId}#drill` : r.deviceId;
+      let register = registers.get(registerKey);
+      if (register === undefined) registers.set(registerKey, (register = emptyRegister()));
+      meter = stepRegister(register, r.value, r.ts);
+    }
     const key = sut.stateKey ? sut.stateKey(r, stepDevice) : stepDevice.device.id;
     if (key === undefined) return [];
     let entry = states.get(key);
@@ -87,7 +97,7 @@ export function play<Config, State>(sut: Detector<Config, State>, config: Config
       states.set(key, entry);
     }
     entry.device = stepDevice;
-    return [...sut.onReading(entry.state, r, { config, device: stepDevice, now: ts })];
+    return [...sut.onReading(entry.state, r, { config, device: stepDevice, now: ts, ...(meter ? { meter } : {}) })];
   });
   return { lines: events.map(summarise), events, states: new Map([...states].map(([k, v]) => [k, v.state])) };
 }

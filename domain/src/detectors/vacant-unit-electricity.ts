@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addToWindow, type ConsumptionWindowState, emptyConsumptionWindow } from '../meters/consumption-window.ts';
 import { occupancyStatuses } from '../site/site-schema.ts';
 import type { Detector } from './detector.ts';
-import { clear, ELECTRICITY_MAX_PER_HOUR, MINUTE_MS, meterConfigFields, raise, registerOptions, round3 } from './findings.ts';
+import { clear, ELECTRICITY_MAX_PER_HOUR, MINUTE_MS, meterConfigFields, meterStep, raise, registerOptions, round3 } from './findings.ts';
 import { ruleIds } from './rule-ids.ts';
 
 /**
@@ -36,20 +36,21 @@ const rule = ruleIds.vacantUnitElectricity;
 
 export const vacantUnitElectricity: Detector<VacantUnitElectricityConfig, VacantUnitElectricityState> = {
   id: rule,
-  version: 1,
+  version: 2,
   rules: [rule],
   appliesTo: ['electricity.total', 'electricity.power'],
   configSchema,
   stateKey: (_reading, device) => (device.unit === undefined ? undefined : device.device.id),
   initialState: () => ({ ...emptyConsumptionWindow(), overSince: 0, lastPowerTs: 0, raised: false }),
 
-  onReading(state, reading, { config, device }) {
+  onReading(state, reading, ctx) {
+    const { config, device } = ctx;
     const unit = device.unit;
     if (unit === undefined) return [];
     let evidence: Record<string, number | string> | undefined;
     let decided = false;
     if (reading.kind === 'electricity.total') {
-      const { inWindow } = addToWindow(state, reading.value, reading.ts, { minutes: config.windowMinutes, slots: SLOTS }, registerOptions(config));
+      const { inWindow } = addToWindow(state, meterStep(ctx), { minutes: config.windowMinutes, slots: SLOTS }, registerOptions(config));
       if (inWindow === undefined) return [];
       decided = true;
       const allowedKwh = (config.standbyKw * config.windowMinutes) / 60;
@@ -57,7 +58,7 @@ export const vacantUnitElectricity: Detector<VacantUnitElectricityConfig, Vacant
     } else if (reading.kind === 'electricity.power') {
       // A meter that also reports its register is judged by the register alone: two views of one
       // meter would otherwise raise and clear each other in turn.
-      if (reading.ts <= state.lastPowerTs || state.reg.ts !== 0) return [];
+      if (reading.ts <= state.lastPowerTs || state.marks.length > 0) return [];
       state.lastPowerTs = reading.ts;
       if (reading.value <= config.standbyKw) {
         state.overSince = 0;

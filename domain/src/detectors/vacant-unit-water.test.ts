@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyRegister, stepRegister } from '../meters/register.ts';
 import type { Reading } from '../model/reading.ts';
 import type { DeviceContext, UnitContext } from '../site/site-index.ts';
 import type { OccupancyStatus } from '../site/site-schema.ts';
@@ -25,13 +26,20 @@ const reading = (ts: number, totalM3: number): Reading => ({
   idempotencyKey: `k${ts}`,
 });
 
+/** The pipeline's context: the meter's one register (shared by every meter rule) steps first. */
+function contexts(occupancy: OccupancyStatus) {
+  const register = emptyRegister();
+  return (ts: number, total: number) => ({ config, device: device(occupancy), now: ts, meter: stepRegister(register, total, ts) });
+}
+
 /** Feeds readings in order and returns the event types per reading. */
 function run(occupancy: OccupancyStatus, steps: readonly [number, number][]): string[] {
   const state = sut.initialState(device(occupancy));
+  const ctx = contexts(occupancy);
   return steps.map(
     ([ts, total]) =>
       sut
-        .onReading(state, reading(ts, total), { config, device: device(occupancy), now: ts })
+        .onReading(state, reading(ts, total), ctx(ts, total))
         .map((e) => e.type)
         .join(',') || '-',
   );
@@ -174,8 +182,9 @@ describe(sut.id, () => {
 
   it('names the unit as subject, P2, with the litres as evidence', () => {
     const state = sut.initialState(device('vacant'));
-    sut.onReading(state, reading(T0, 5), { config, device: device('vacant'), now: T0 });
-    const [event] = sut.onReading(state, reading(T0 + MIN, 5.025), { config, device: device('vacant'), now: T0 + MIN });
+    const ctx = contexts('vacant');
+    sut.onReading(state, reading(T0, 5), ctx(T0, 5));
+    const [event] = sut.onReading(state, reading(T0 + MIN, 5.025), ctx(T0 + MIN, 5.025));
     expect(event).toMatchObject({
       type: 'raise',
       rule: 'vacant-unit-water',
@@ -187,7 +196,8 @@ describe(sut.id, () => {
 
   it('keeps its state small (≤ 1 KiB as JSON after a day of readings)', () => {
     const state = sut.initialState(device('vacant'));
-    for (let i = 0; i < 24 * 60; i++) sut.onReading(state, reading(T0 + i * MIN, 100 + i * 0.0001), { config, device: device('vacant'), now: T0 + i * MIN });
+    const ctx = contexts('vacant');
+    for (let i = 0; i < 24 * 60; i++) sut.onReading(state, reading(T0 + i * MIN, 100 + i * 0.0001), ctx(T0 + i * MIN, 100 + i * 0.0001));
     expect(JSON.stringify(state).length).toBeLessThan(1024);
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addToWindow, type ConsumptionWindowState, emptyConsumptionWindow } from '../meters/consumption-window.ts';
 import { occupancyStatuses } from '../site/site-schema.ts';
 import type { Detector } from './detector.ts';
-import { clear, meterConfigFields, raise, registerOptions, WATER_MAX_PER_HOUR } from './findings.ts';
+import { clear, meterConfigFields, meterStep, raise, registerOptions, WATER_MAX_PER_HOUR } from './findings.ts';
 import { ruleIds } from './rule-ids.ts';
 
 /**
@@ -30,17 +30,18 @@ const rule = ruleIds.vacantUnitWater;
 
 export const vacantUnitWater: Detector<VacantUnitWaterConfig, VacantUnitWaterState> = {
   id: rule,
-  version: 2,
+  version: 3,
   rules: [rule],
   appliesTo: ['water.total'],
   configSchema,
   stateKey: (_reading, device) => (device.unit === undefined ? undefined : device.device.id),
   initialState: () => ({ ...emptyConsumptionWindow(), raised: false }),
 
-  onReading(state, reading, { config, device }) {
+  onReading(state, reading, ctx) {
+    const { config, device } = ctx;
     const unit = device.unit;
     if (unit === undefined || reading.kind !== 'water.total') return [];
-    const { inWindow } = addToWindow(state, reading.value, reading.ts, { minutes: config.windowMinutes, slots: SLOTS }, registerOptions(config));
+    const { inWindow } = addToWindow(state, meterStep(ctx), { minutes: config.windowMinutes, slots: SLOTS }, registerOptions(config));
     if (inWindow === undefined) return []; // late or duplicate: changes nothing
 
     const litres = inWindow * 1000;

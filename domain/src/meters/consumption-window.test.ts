@@ -1,21 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { addToWindow, emptyConsumptionWindow } from './consumption-window.ts';
+import { addToWindow, type ConsumptionWindowState, emptyConsumptionWindow } from './consumption-window.ts';
+import { emptyRegister, stepRegister } from './register.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 2, 0, 0);
 const MIN = 60_000;
 const window = { minutes: 60, slots: 6 };
 const options = { rollover: 1_000_000, maxPerHour: 50 };
 
+/** The meter's register is the ingest's, shared by every rule: here one per run. */
+function meter() {
+  const register = emptyRegister();
+  return (state: ConsumptionWindowState, total: number, ts: number) => addToWindow(state, stepRegister(register, total, ts), window, options);
+}
+
 function run(steps: readonly [number, number][]) {
   const state = emptyConsumptionWindow();
-  return steps.map(([ts, total]) => addToWindow(state, total, ts, window, options).inWindow);
+  const add = meter();
+  return steps.map(([ts, total]) => add(state, total, ts).inWindow);
 }
 
 describe(addToWindow.name, () => {
   it('keeps at most slots + 2 samples, whatever the reading rate', () => {
     const state = emptyConsumptionWindow();
-    for (let i = 0; i < 2880; i++) addToWindow(state, 100 + i * 0.001, T0 + i * 30_000, window, options);
-    expect(state.marks.length).toBeLessThanOrEqual(window.slots + 2);
+    const add = meter();
+    for (let i = 0; i < 2880; i++) add(state, 100 + i * 0.001, T0 + i * 30_000);
+    // Flat [age, used] pairs.
+    expect(state.marks.length / 2).toBeLessThanOrEqual(window.slots + 2);
   });
 
   it.each<[string, [number, number][], (number | undefined)[]]>([

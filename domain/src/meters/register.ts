@@ -57,21 +57,53 @@ export const emptyRegister = (): RegisterState => ({ total: 0, ts: 0 });
 /** Consumption a verdict contributes (0 for every verdict but normal and rollover). */
 export const consumed = (verdict: RegisterVerdict): number => (verdict.kind === 'normal' || verdict.kind === 'rollover' ? verdict.delta : 0);
 
-/** Advances the register with one reading (mutates `state` in place) and says what the reading was. */
-export function advanceRegister(state: RegisterState, total: number, ts: number, options: RegisterOptions): RegisterVerdict {
-  if (state.ts === 0) {
+/**
+ * What one reading is to a meter's register before any rule's plausibility bound: the part of the
+ * verdict every consumption rule shares. The ingest advances ONE register per meter per reading
+ * (`stepRegister`) and hands this to every meter rule, which judges it with its own bound
+ * (`judgeStep`): the baseline moves the same way whatever the bound, so one register serves all.
+ */
+export interface MeterStep {
+  /** first: no baseline yet; late, duplicate: the baseline stayed; step: it moved from `from` at `fromTs`. */
+  kind: 'first' | 'late' | 'duplicate' | 'step';
+  from: number;
+  fromTs: number;
+  total: number;
+  ts: number;
+}
+
+export const emptyMeterStep = (): MeterStep => ({ kind: 'first', from: 0, fromTs: 0, total: 0, ts: 0 });
+
+/** Reading kinds that carry a register total: the ones `stepRegister` is advanced with. */
+export const isMeterTotal = (kind: string): boolean => kind === 'water.total' || kind === 'electricity.total';
+
+/**
+ * Advances the register with one reading (mutates `state` in place) and fills `into` (default: a
+ * new step) with what the reading was to it. The baseline moves on every reading but a late or
+ * duplicate one (the table above), whatever a rule's bound later says of the step.
+ */
+export function stepRegister(state: RegisterState, total: number, ts: number, into: MeterStep = emptyMeterStep()): MeterStep {
+  into.total = total;
+  into.ts = ts;
+  into.from = state.total;
+  into.fromTs = state.ts;
+  if (state.ts === 0) into.kind = 'first';
+  else if (ts < state.ts) into.kind = 'late';
+  else if (ts === state.ts) into.kind = total === state.total ? 'duplicate' : 'late';
+  else into.kind = 'step';
+  if (into.kind === 'first' || into.kind === 'step') {
     state.total = total;
     state.ts = ts;
-    return { kind: 'first' };
   }
-  if (ts < state.ts) return { kind: 'late' };
-  if (ts === state.ts) return total === state.total ? { kind: 'duplicate' } : { kind: 'late' };
+  return into;
+}
 
-  const ms = ts - state.ts;
+/** A rule's verdict on a step, by its own plausibility bound and rollover (the table above). */
+export function judgeStep(step: MeterStep, options: RegisterOptions): RegisterVerdict {
+  if (step.kind !== 'step') return step.kind === 'first' ? FIRST : step.kind === 'late' ? LATE : DUPLICATE;
+  const { from, total } = step;
+  const ms = step.ts - step.fromTs;
   const allowance = (options.maxPerHour * Math.max(ms, MIN_ALLOWANCE_MS)) / HOUR_MS;
-  const from = state.total;
-  state.total = total;
-  state.ts = ts;
   if (total >= from) {
     const delta = roundMeter(total - from);
     return delta <= allowance ? { kind: 'normal', delta, ms } : { kind: 'jump', from, to: total, delta, ms };
@@ -81,4 +113,13 @@ export function advanceRegister(state: RegisterState, total: number, ts: number,
     if (wrapped <= allowance) return { kind: 'rollover', delta: wrapped, ms };
   }
   return { kind: 'reset', from, to: total };
+}
+
+const FIRST: RegisterVerdict = { kind: 'first' };
+const LATE: RegisterVerdict = { kind: 'late' };
+const DUPLICATE: RegisterVerdict = { kind: 'duplicate' };
+
+/** Advances the register with one reading (mutates `state` in place) and says what the reading was. */
+export function advanceRegister(state: RegisterState, total: number, ts: number, options: RegisterOptions): RegisterVerdict {
+  return judgeStep(stepRegister(state, total, ts), options);
 }

@@ -1,16 +1,5 @@
-import type { AnyDetector, DeviceContext } from '@dutyroom/domain';
+import type { AnyDetector, DeviceContext, RegisterState } from '@dutyroom/domain';
 import { type Schedulable, TimerHeap } from './timer-heap.ts';
-
-/** One detector's state for one key (a device by default; a zone, a door, a card if the detector says so). */
-export interface StateEntry extends Schedulable {
-  readonly detectorIndex: number;
-  /** The detector's state key; drill readings keep their own state under `<key>#drill`. */
-  readonly key: string;
-  readonly drill: boolean;
-  /** The device that last touched the state: the context of `onTick`. */
-  device: DeviceContext;
-  state: unknown;
-}
 
 /** A state as snapshotted: the detector's version travels with it, so a changed shape is never misread. */
 export interface StateSnapshot {
@@ -25,57 +14,192 @@ export interface StateSnapshot {
 export const DRILL_SUFFIX = '#drill';
 
 /**
+ * The row under which a device's meter register (shared by every meter rule) is snapshotted. Not a
+ * detector id (those are kebab-case words), so no detector can take it.
+ */
+export const REGISTER_SNAPSHOT = { detectorId: '@meter-register', version: 1 } as const;
+
+/**
+ * Which detectors hold a state in an entry, and in which slot. Entries with the same detectors share
+ * one layout, as objects of one shape share a hidden class in V8: an entry then needs one array of
+ * exactly as many slots as it has states, not a map or a slot per registered detector.
+ */
+class Layout {
+  private readonly next = new Map<number, Layout>();
+
+  constructor(
+    /** Slot → detector index. */
+    readonly detectorOf: readonly number[],
+    /** Detector index → slot, -1 for none. */
+    private readonly slots: Int16Array,
+  ) {}
+
+  slotOf(detectorIndex: number): number {
+    return this.slots[detectorIndex] as number;
+  }
+
+  /** The layout with one more detector, in the next slot (shared by every entry that grows the same way). */
+  with(detectorIndex: number): Layout {
+    let layout = this.next.get(detectorIndex);
+    if (layout === undefined) {
+      const slots = this.slots.slice();
+      slots[detectorIndex] = this.detectorOf.length;
+      layout = new Layout([...this.detectorOf, detectorIndex], slots);
+      this.next.set(detectorIndex, layout);
+    }
+    return layout;
+  }
+}
+
+/** Shared by entries without states; never written (`put` replaces the array). */
+const NO_SLOTS: unknown[] = [];
+
+/**
+ * The states of one key: for a device (`deviceId`, or `deviceId#drill` for drill readings) its meter
+ * register and the state of every rule keyed by the device; for a rule keyed otherwise (a fire zone,
+ * a door, a card) that rule's state. One object, one map entry and one timer per device, however
+ * many rules watch it; a rule whose state is still its initial state has no slot at all.
+ */
+export class StateEntry implements Schedulable, RegisterState {
+  layout: Layout;
+  slots: unknown[] = NO_SLOTS;
+  /** The device's meter register (ts 0: no register reading yet): DetectorContext.meter is stepped from it. */
+  total = 0;
+  ts = 0;
+  wakeAt: number | undefined = undefined;
+  heapAt: number | undefined = undefined;
+
+  constructor(
+    readonly key: string,
+    /** The device that last touched the entry: the context of `onTick`. */
+    public device: DeviceContext,
+    layout: Layout,
+  ) {
+    this.layout = layout;
+  }
+
+  get drill(): boolean {
+    return this.key.endsWith(DRILL_SUFFIX);
+  }
+
+  /** The detector's state here, or undefined while it is the detector's initial state. */
+  stateOf(detectorIndex: number): unknown {
+    const slot = this.layout.slotOf(detectorIndex);
+    return slot < 0 ? undefined : this.slots[slot];
+  }
+}
+
+/**
  * The ingest's memory: every detector state, the timers they ask for, and which changed since the
- * last snapshot. Per meter this is one Map entry and one small object per detector that applies.
+ * last snapshot. Per meter this is one StateEntry (register, slots, timer fields), one map entry and
+ * one small object per rule whose state differs from its initial state.
  */
 export class DetectorStates {
   readonly timers = new TimerHeap<StateEntry>();
-  private readonly byDetector: Map<string, StateEntry>[];
+  private readonly devices = new Map<string, StateEntry>();
+  /** Entries of rules keyed by something other than the device, one map per detector. */
+  private readonly keyed: Map<string, StateEntry>[];
+  private readonly root: Layout;
   private dirty = new Set<StateEntry>();
+  private held = 0;
 
-  constructor(readonly detectors: readonly AnyDetector[]) {
-    this.byDetector = detectors.map(() => new Map());
+  constructor(
+    readonly detectors: readonly AnyDetector[],
+    /** Detectors whose timers a drill entry never runs (a drill's devices fall silent when it ends). */
+    private readonly quietInDrill: (detector: AnyDetector) => boolean = () => false,
+  ) {
+    this.keyed = detectors.map(() => new Map());
+    this.root = new Layout([], new Int16Array(detectors.length).fill(-1));
   }
 
+  /** Detector states held (states still equal to their initial state are not held). */
   get size(): number {
-    let n = 0;
-    for (const map of this.byDetector) n += map.size;
-    return n;
+    return this.held;
   }
 
   get dirtyCount(): number {
     return this.dirty.size;
   }
 
-  /** The entry for this key, created with the detector's initial state on first use. */
-  entry(detectorIndex: number, key: string, device: DeviceContext, drill: boolean): StateEntry {
-    const map = this.byDetector[detectorIndex] as Map<string, StateEntry>;
-    let entry = map.get(key);
-    if (entry === undefined) {
-      const detector = this.detectors[detectorIndex] as AnyDetector;
-      entry = { detectorIndex, key, drill, device, state: detector.initialState(device), wakeAt: undefined, heapAt: undefined };
-      map.set(key, entry);
-    }
+  /** The entry of a device key (`deviceId` or `deviceId#drill`), if it holds anything. */
+  deviceEntry(key: string): StateEntry | undefined {
+    return this.devices.get(key);
+  }
+
+  addDeviceEntry(key: string, device: DeviceContext): StateEntry {
+    const entry = new StateEntry(key, device, this.root);
+    this.devices.set(key, entry);
     return entry;
   }
 
-  /** After the detector ran: remember to snapshot it and follow its timer. */
-  touched(entry: StateEntry): void {
-    this.dirty.add(entry);
-    const detector = this.detectors[entry.detectorIndex] as AnyDetector;
-    if (detector.wakeAt !== undefined) this.timers.schedule(entry, detector.wakeAt(entry.state));
+  /** The entry of a detector keyed by something other than the device. */
+  keyedEntry(detectorIndex: number, key: string): StateEntry | undefined {
+    return (this.keyed[detectorIndex] as Map<string, StateEntry>).get(key);
   }
 
-  snapshotOf(entry: StateEntry): StateSnapshot {
-    const detector = this.detectors[entry.detectorIndex] as AnyDetector;
-    return {
-      detectorId: detector.id,
-      stateKey: entry.key,
-      version: detector.version,
-      deviceId: entry.device.device.id,
-      state: entry.state,
-      wakeAt: entry.wakeAt,
-    };
+  addKeyedEntry(detectorIndex: number, key: string, device: DeviceContext): StateEntry {
+    const entry = new StateEntry(key, device, this.root);
+    (this.keyed[detectorIndex] as Map<string, StateEntry>).set(key, entry);
+    return entry;
+  }
+
+  /** Gives a detector a slot in the entry (it had none: its state was the initial one). */
+  put(entry: StateEntry, detectorIndex: number, state: unknown): void {
+    const slot = entry.layout.slotOf(detectorIndex);
+    if (slot >= 0) {
+      entry.slots[slot] = state;
+      return;
+    }
+    entry.layout = entry.layout.with(detectorIndex);
+    // A new array of exactly n + 1 slots: push would leave room for 16 more (~130 B per device).
+    const n = entry.slots.length;
+    const slots = new Array<unknown>(n + 1);
+    for (let k = 0; k < n; k++) slots[k] = entry.slots[k];
+    slots[n] = state;
+    entry.slots = slots;
+    this.held++;
+  }
+
+  /** Whether the detector's timer runs for this entry. */
+  ticks(entry: StateEntry, detectorIndex: number): boolean {
+    const detector = this.detectors[detectorIndex] as AnyDetector;
+    return detector.onTick !== undefined && detector.wakeAt !== undefined && !(this.quietInDrill(detector) && entry.drill);
+  }
+
+  /** After detectors ran on the entry: remember to snapshot it, and follow the earliest timer of its states. */
+  touched(entry: StateEntry): void {
+    this.dirty.add(entry);
+    this.timers.schedule(entry, this.wakeOf(entry));
+  }
+
+  private wakeOf(entry: StateEntry): number | undefined {
+    let wake: number | undefined;
+    const detectorOf = entry.layout.detectorOf;
+    for (let slot = 0; slot < detectorOf.length; slot++) {
+      const i = detectorOf[slot] as number;
+      if (!this.ticks(entry, i)) continue;
+      const at = (this.detectors[i] as AnyDetector).wakeAt?.(entry.slots[slot]);
+      if (at !== undefined && (wake === undefined || at < wake)) wake = at;
+    }
+    return wake;
+  }
+
+  /** The snapshot rows of entries: the register (if any) and one row per held state. */
+  snapshotsOf(entries: readonly StateEntry[]): StateSnapshot[] {
+    const rows: StateSnapshot[] = [];
+    for (const entry of entries) {
+      const deviceId = entry.device.device.id;
+      if (entry.ts !== 0) {
+        rows.push({ ...REGISTER_SNAPSHOT, stateKey: entry.key, deviceId, state: { total: entry.total, ts: entry.ts }, wakeAt: undefined });
+      }
+      const detectorOf = entry.layout.detectorOf;
+      for (let slot = 0; slot < detectorOf.length; slot++) {
+        const detector = this.detectors[detectorOf[slot] as number] as AnyDetector;
+        const state = entry.slots[slot];
+        rows.push({ detectorId: detector.id, stateKey: entry.key, version: detector.version, deviceId, state, wakeAt: detector.wakeAt?.(state) });
+      }
+    }
+    return rows;
   }
 
   /** Marks one entry clean because it is being written with an anomaly change. */
@@ -83,7 +207,7 @@ export class DetectorStates {
     this.dirty.delete(entry);
   }
 
-  /** Up to `limit` states changed since they were last taken, oldest change first; they count as clean from now. */
+  /** Up to `limit` entries changed since they were last taken, oldest change first; they count as clean from now. */
   takeDirty(limit = Number.POSITIVE_INFINITY): StateEntry[] {
     if (this.dirty.size <= limit) {
       const all = [...this.dirty];
@@ -106,34 +230,46 @@ export class DetectorStates {
 
   /**
    * Restores snapshots taken before a restart. A snapshot of another detector version, of a
-   * detector no longer registered, or of a device no longer in the site file is discarded.
-   * Timers already due fire on the first tick.
+   * detector no longer registered, of a device no longer in the site file, or a register that is not
+   * two numbers is discarded. Timers already due fire on the first tick.
    */
   restore(snapshots: readonly StateSnapshot[], device: (deviceId: string) => DeviceContext | undefined): { restored: number; discarded: number } {
     const index = new Map(this.detectors.map((d, i) => [d.id, i]));
+    const entries = new Set<StateEntry>();
     let restored = 0;
     let discarded = 0;
     for (const s of snapshots) {
-      const detectorIndex = index.get(s.detectorId);
       const ctx = device(s.deviceId);
+      const onDevice = s.stateKey === s.deviceId || s.stateKey === s.deviceId + DRILL_SUFFIX;
+      if (s.detectorId === REGISTER_SNAPSHOT.detectorId) {
+        const register = s.state as Partial<RegisterState> | null;
+        if (ctx === undefined || !onDevice || s.version !== REGISTER_SNAPSHOT.version || !isRegister(register)) {
+          discarded++;
+          continue;
+        }
+        const entry = this.devices.get(s.stateKey) ?? this.addDeviceEntry(s.stateKey, ctx);
+        entry.total = register.total;
+        entry.ts = register.ts;
+        entries.add(entry);
+        restored++;
+        continue;
+      }
+      const detectorIndex = index.get(s.detectorId);
       if (detectorIndex === undefined || ctx === undefined || this.detectors[detectorIndex]?.version !== s.version) {
         discarded++;
         continue;
       }
-      const entry: StateEntry = {
-        detectorIndex,
-        key: s.stateKey,
-        drill: s.stateKey.endsWith(DRILL_SUFFIX),
-        device: ctx,
-        state: s.state,
-        wakeAt: undefined,
-        heapAt: undefined,
-      };
-      (this.byDetector[detectorIndex] as Map<string, StateEntry>).set(s.stateKey, entry);
-      const detector = this.detectors[detectorIndex] as AnyDetector;
-      this.timers.schedule(entry, detector.wakeAt ? detector.wakeAt(entry.state) : (s.wakeAt ?? undefined));
+      const entry = onDevice
+        ? (this.devices.get(s.stateKey) ?? this.addDeviceEntry(s.stateKey, ctx))
+        : (this.keyedEntry(detectorIndex, s.stateKey) ?? this.addKeyedEntry(detectorIndex, s.stateKey, ctx));
+      this.put(entry, detectorIndex, s.state);
+      entries.add(entry);
       restored++;
     }
+    for (const entry of entries) this.timers.schedule(entry, this.wakeOf(entry));
     return { restored, discarded };
   }
 }
+
+const isRegister = (value: Partial<RegisterState> | null): value is RegisterState =>
+  typeof value === 'object' && value !== null && Number.isFinite(value.total) && Number.isFinite(value.ts) && (value.ts as number) > 0;

@@ -1,23 +1,12 @@
-import type {
-  AnyDetector,
-  DecodeInput,
-  DecodeResult,
-  DetectorEvent,
-  DeviceContext,
-  HoldDownPolicy,
-  Reading,
-  ReadingKind,
-  SiteIndex,
-  StormPolicy,
-} from '@dutyroom/domain';
-import { DEVICE_OFFLINE_RULE, GATEWAY_OFFLINE_RULE } from '@dutyroom/domain';
+import type { AnyDetector, DecodeInput, DecodeResult, DetectorEvent, DeviceContext, HoldDownPolicy, Reading, SiteIndex, StormPolicy } from '@dutyroom/domain';
 import type { Logger } from '@dutyroom/platform';
 import type { AnomalyChange, AnomalyStore } from './adapters/anomaly-store.pg.ts';
 import type { DeadLetterSink } from './adapters/dead-letters.pg.ts';
 import type { StateStore } from './adapters/state-store.pg.ts';
 import type { TelemetrySink } from './adapters/telemetry-sink.ts';
 import { AnomalyFlow } from './anomaly-flow.ts';
-import { DetectorStates, DRILL_SUFFIX, type StateEntry } from './detector-states.ts';
+import { createDetectorRunner } from './detector-runner.ts';
+import type { StateEntry } from './detector-states.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { clockRule, impossibleValue, RecentKeys } from './reading-guard.ts';
 import type { ConfigResolver } from './rule-config.ts';
@@ -60,7 +49,6 @@ export interface Pipeline {
   readonly stats: { readonly states: number; readonly timers: number; readonly backlog: number; readonly dirty: number };
 }
 
-const LIVENESS_RULES: ReadonlySet<string> = new Set([DEVICE_OFFLINE_RULE, GATEWAY_OFFLINE_RULE]);
 /** How long a reading's idempotency key is remembered in memory (at least; docs/ingest.md). */
 const RECENT_KEYS_WINDOW_MS = 10 * 60_000;
 
@@ -82,7 +70,6 @@ type Outcome = 'accepted' | 'partial' | 'rejected' | 'duplicate' | 'ignored';
  */
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { site, metrics, log, detectors } = deps;
-  const states = new DetectorStates(detectors);
   const recent = new RecentKeys(deps.recentKeys ?? 200_000, RECENT_KEYS_WINDOW_MS);
   const flow = new AnomalyFlow({
     site,
@@ -93,11 +80,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
     ...(deps.storm ? { storm: deps.storm } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
-  });
-  /** Detectors by the reading kinds they apply to: the hot path never scans the registry. */
-  const byKind = new Map<ReadingKind, number[]>();
-  detectors.forEach((d, i) => {
-    for (const kind of d.appliesTo) byKind.set(kind, [...(byKind.get(kind) ?? []), i]);
   });
   let backlog = 0;
   let snapshotting: Promise<number> | undefined;
@@ -114,31 +96,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     log.error({ err: error, detectorId: detector.id, deviceId }, 'detector threw');
   };
 
-  /** Runs the detectors of the reading's kind; returns their findings and the states that produced them. */
-  const runDetectors = (reading: Reading, device: DeviceContext): { events: DetectorEvent[]; touched: StateEntry[] } | undefined => {
-    const indexes = byKind.get(reading.kind);
-    if (indexes === undefined) return undefined;
-    let found: { events: DetectorEvent[]; touched: StateEntry[] } | undefined;
-    for (const i of indexes) {
-      const detector = detectors[i] as AnyDetector;
-      try {
-        const base = detector.stateKey ? detector.stateKey(reading, device) : reading.deviceId;
-        if (base === undefined) continue;
-        const entry = states.entry(i, reading.drill ? base + DRILL_SUFFIX : base, device, reading.drill);
-        entry.device = device;
-        const events = detector.onReading(entry.state, reading, { config: deps.configFor(detector, device), device, now: reading.ts });
-        states.touched(entry);
-        if (events.length > 0) {
-          found ??= { events: [], touched: [] };
-          found.events.push(...events);
-          found.touched.push(entry);
-        }
-      } catch (error) {
-        detectorFailed(detector, error, reading.deviceId);
-      }
-    }
-    return found;
-  };
+  const runner = createDetectorRunner({ detectors, configFor: deps.configFor, site, onError: detectorFailed });
+  const states = runner.states;
 
   const applyFindings = (
     reading: Pick<Reading, 'siteId' | 'ts' | 'drill'>,
@@ -155,7 +114,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       drill: reading.drill,
       device,
       events,
-      states: touched.map((e) => states.snapshotOf(e)),
+      states: states.snapshotsOf(touched),
     });
   };
 
@@ -202,7 +161,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       accepted++;
       metrics.readings.inc({ kind: reading.kind });
       // Findings first: their anomaly transaction is queued before this reading's telemetry batch.
-      const found = runDetectors(reading, device);
+      const found = runner.onReading(reading, device);
       if (found !== undefined) writes.push(applyFindings(reading, reading.idempotencyKey, device, found.events, found.touched));
       writes.push(deps.telemetry.write(reading));
     }
@@ -253,23 +212,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
     async tick(now) {
       const pending: Promise<void>[] = [];
-      for (const entry of states.timers.takeDue(now)) {
-        const detector = detectors[entry.detectorIndex] as AnyDetector;
-        if (detector.onTick === undefined) continue;
-        // A drill ends and its devices fall silent: a missed heartbeat of a drill is no finding
-        // (a drill's device goes offline by its last will, which arrives as a reading).
-        if (entry.drill && LIVENESS_RULES.has(detector.id)) continue;
-        // The site's current view of the device: an occupancy edit since its last reading counts.
-        entry.device = site.device(entry.device.device.id) ?? entry.device;
-        try {
-          const events = detector.onTick(entry.state, { config: deps.configFor(detector, entry.device), device: entry.device, now });
-          states.touched(entry);
-          if (events.length > 0)
-            pending.push(applyFindings({ siteId: site.siteId, ts: now, drill: entry.drill }, undefined, entry.device, [...events], [entry]));
-        } catch (error) {
-          detectorFailed(detector, error, entry.device.device.id);
-        }
-      }
+      runner.tick(now, (entry, events) => {
+        pending.push(applyFindings({ siteId: site.siteId, ts: now, drill: entry.drill }, undefined, entry.device, events, [entry]));
+      });
       pending.push(flow.clearDue(now));
       metrics.detectorStates.set(states.size);
       await Promise.all(pending);
@@ -287,10 +232,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           const chunk = dirty.slice(i, i + SNAPSHOT_CHUNK);
           saved += await flow.enqueue(async () => {
             try {
-              await deps.states.save(
-                site.siteId,
-                chunk.map((e) => states.snapshotOf(e)),
-              );
+              await deps.states.save(site.siteId, states.snapshotsOf(chunk));
               return chunk.length;
             } catch (error) {
               states.markDirty(chunk);

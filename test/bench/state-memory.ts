@@ -68,3 +68,8 @@ export async function measureStateMemory(meters: number) {
     gcExposed: gc !== undefined,
   };
 }
+
+// `node --expose-gc --import tsx test/bench/state-memory.ts [meters]`: the memory figure alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await measureStateMemory(Number(process.argv[2] ?? 100_000))));
+}

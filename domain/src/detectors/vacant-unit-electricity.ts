@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addToWindow, type ConsumptionWindowState, emptyConsumptionWindow } from '../meters/consumption-window.ts';
+import { addToWindow, type ConsumptionWindowState } from '../meters/consumption-window.ts';
 import { occupancyStatuses } from '../site/site-schema.ts';
 import type { Detector } from './detector.ts';
 import { clear, ELECTRICITY_MAX_PER_HOUR, MINUTE_MS, meterConfigFields, meterStep, raise, registerOptions, round3 } from './findings.ts';
@@ -41,7 +41,8 @@ export const vacantUnitElectricity: Detector<VacantUnitElectricityConfig, Vacant
   appliesTo: ['electricity.total', 'electricity.power'],
   configSchema,
   stateKey: (_reading, device) => (device.unit === undefined ? undefined : device.device.id),
-  initialState: () => ({ ...emptyConsumptionWindow(), overSince: 0, lastPowerTs: 0, raised: false }),
+  // A literal, not a spread: see vacant-unit-water.
+  initialState: () => ({ used: 0, marks: [], overSince: 0, lastPowerTs: 0, raised: false }),
 
   onReading(state, reading, ctx) {
     const { config, device } = ctx;

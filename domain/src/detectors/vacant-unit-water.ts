@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addToWindow, type ConsumptionWindowState, emptyConsumptionWindow } from '../meters/consumption-window.ts';
+import { addToWindow, type ConsumptionWindowState } from '../meters/consumption-window.ts';
 import { occupancyStatuses } from '../site/site-schema.ts';
 import type { Detector } from './detector.ts';
 import { clear, meterConfigFields, meterStep, raise, registerOptions, WATER_MAX_PER_HOUR } from './findings.ts';
@@ -35,7 +35,9 @@ export const vacantUnitWater: Detector<VacantUnitWaterConfig, VacantUnitWaterSta
   appliesTo: ['water.total'],
   configSchema,
   stateKey: (_reading, device) => (device.unit === undefined ? undefined : device.device.id),
-  initialState: () => ({ ...emptyConsumptionWindow(), raised: false }),
+  // A literal, not a spread of emptyConsumptionWindow(): V8 gives spread-built objects a hidden class
+  // of their own once a field changes representation (~300 B per meter at 100,000 meters).
+  initialState: () => ({ used: 0, marks: [], raised: false }),
 
   onReading(state, reading, ctx) {
     const { config, device } = ctx;

@@ -37,7 +37,7 @@ export function addToWindow(
   if (verdict.kind === 'late' || verdict.kind === 'duplicate') return { verdict, inWindow: undefined };
   state.used = roundMeter(state.used + consumed(verdict));
 
-  const marks = state.marks;
+  let marks = state.marks;
   const second = Math.round(step.ts / 1000);
   const elapsed = verdict.kind === 'first' ? 0 : second - Math.round(step.fromTs / 1000);
   for (let i = 0; i < marks.length; i += 2) marks[i] = (marks[i] as number) + elapsed;
@@ -47,10 +47,20 @@ export function addToWindow(
   if (n >= 4 && slotOf(marks[n - 2] as number) === slotOf(0)) {
     marks[n - 2] = 0;
     marks[n - 1] = state.used;
-  } else marks.push(0, state.used);
+  } else {
+    // A new array of exactly n + 2 numbers: push would leave room for 16 more (~130 B per meter).
+    const grown = new Array<number>(n + 2);
+    for (let i = 0; i < n; i++) grown[i] = marks[i] as number;
+    grown[n] = 0;
+    grown[n + 1] = state.used;
+    marks = grown;
+  }
 
   // Keep the newest mark that is a window old (the baseline) and everything after it.
-  while (marks.length >= 4 && (marks[2] as number) >= windowSeconds) marks.splice(0, 2);
+  let first = 0;
+  while (marks.length - first >= 4 && (marks[first + 2] as number) >= windowSeconds) first += 2;
+  if (first > 0) marks = marks.slice(first);
+  state.marks = marks;
   const a0 = marks[0] ?? 0;
   const u0 = marks[1] ?? state.used;
   const a1 = marks[2] ?? 0;

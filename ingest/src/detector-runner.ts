@@ -84,7 +84,11 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
           const fresh = state === undefined;
           if (fresh) state = detector.initialState(device);
           const config = configFor(detector, device);
-          const events = detector.onReading(state, reading, meter === undefined ? { config, device, now: reading.ts } : { config, device, now: reading.ts, meter });
+          const events = detector.onReading(
+            state,
+            reading,
+            meter === undefined ? { config, device, now: reading.ts } : { config, device, now: reading.ts, meter },
+          );
           if (!fresh || !stillInitial(i, state, device)) {
             if (entry === undefined) {
               entry = onDevice ? states.addDeviceEntry(key, device) : states.addKeyedEntry(i, key, device);
@@ -129,7 +133,10 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
           if (due === undefined || due > now) continue;
           try {
             const out = detector.onTick?.(state, { config: configFor(detector, device), device, now }) ?? [];
-            if (out.length > 0) (events ??= []).push(...out);
+            if (out.length > 0) {
+              events ??= [];
+              events.push(...out);
+            }
           } catch (error) {
             deps.onError(detector, error, device.device.id);
           }

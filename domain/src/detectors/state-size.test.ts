@@ -56,8 +56,14 @@ describe('detector state size', () => {
     },
   );
 
-  it('a water meter costs well under 1 KiB of state across every rule that watches it', () => {
-    const total = detectors.reduce((sum, d) => sum + statesOf(d, meterDay('water.total')).reduce((s, state) => s + jsonBytes(state), 0), 0);
+  it('a water meter costs well under 1 KiB of state across every rule that watches it, its one register included', () => {
+    const register = jsonBytes({ total: 999_999.999, ts: T0 });
+    const total = detectors.reduce((sum, d) => sum + statesOf(d, meterDay('water.total')).reduce((s, state) => s + jsonBytes(state), 0), register);
     expect(total).toBeLessThan(1024);
+  });
+
+  it('meter-register keeps no state of its own: it judges the meter’s shared register', () => {
+    const sut = detectors.find((d) => d.id === 'meter-register') as AnyDetector;
+    for (const state of statesOf(sut, meterDay('water.total'))) expect(state).toEqual({});
   });
 });

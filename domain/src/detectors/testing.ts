@@ -86,7 +86,10 @@ export function play<Config, State>(sut: Detector<Config, State>, config: Config
     if (isMeterTotal(r.kind) && 'value' in r) {
       const registerKey = r.drill ? `${r.deviceId}#drill` : r.deviceId;
       let register = registers.get(registerKey);
-      if (register === undefined) registers.set(registerKey, (register = emptyRegister()));
+      if (register === undefined) {
+        register = emptyRegister();
+        registers.set(registerKey, register);
+      }
       meter = stepRegister(register, r.value, r.ts);
     }
     const key = sut.stateKey ? sut.stateKey(r, stepDevice) : stepDevice.device.id;

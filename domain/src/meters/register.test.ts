@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceRegister, consumed, emptyRegister, type RegisterOptions } from './register.ts';
+import { advanceRegister, consumed, emptyRegister, judgeStep, type RegisterOptions, stepRegister } from './register.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 2, 0, 0);
 const MIN = 60_000;
@@ -170,5 +170,47 @@ describe(advanceRegister.name, () => {
         { kind: 'reset', from: 9, to: 0 } as const,
       ].map(consumed),
     ).toEqual([1, 2, 0, 0]);
+  });
+});
+
+describe('one register shared by rules with different bounds', () => {
+  const burst: RegisterOptions = { rollover: 1_000_000, maxPerHour: 200 };
+
+  it('steps once; each rule judges the same step by its own bound, and the baseline moves the same for all', () => {
+    const shared = emptyRegister();
+    const own = { water: emptyRegister(), burst: emptyRegister() };
+    const lines = (
+      [
+        [T0, 100],
+        [T0 + HOUR, 180], // 80 m³ in an hour: a jump for a household bound of 50, a burst for one of 200
+        [T0 + HOUR, 180],
+        [T0 + 30 * MIN, 170],
+        [T0 + 2 * HOUR, 150],
+        [T0 + 3 * HOUR, 151],
+      ] as const
+    ).map(([ts, total]) => {
+      const step = stepRegister(shared, total, ts);
+      const byShared = [judgeStep(step, water).kind, judgeStep(step, burst).kind];
+      // The same verdicts as each rule keeping a register of its own.
+      expect([advanceRegister(own.water, total, ts, water).kind, advanceRegister(own.burst, total, ts, burst).kind]).toEqual(byShared);
+      expect(own.water).toEqual(shared);
+      expect(own.burst).toEqual(shared);
+      return `${step.kind}: ${byShared.join(' / ')}`;
+    });
+    expect(lines).toEqual([
+      'first: first / first',
+      'step: jump / normal',
+      'duplicate: duplicate / duplicate',
+      'late: late / late',
+      'step: reset / reset',
+      'step: normal / normal',
+    ]);
+  });
+
+  it('fills the step it is given (the ingest reuses one per reading) with the baseline before the reading', () => {
+    const shared = emptyRegister();
+    const into = stepRegister(shared, 100, T0);
+    expect(stepRegister(shared, 100.5, T0 + MIN, into)).toBe(into);
+    expect(into).toEqual({ kind: 'step', from: 100, fromTs: T0, total: 100.5, ts: T0 + MIN });
   });
 });

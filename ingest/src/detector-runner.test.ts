@@ -1,0 +1,224 @@
+import {
+  type AnyDetector,
+  type DetectorEvent,
+  type DeviceContext,
+  detectors,
+  type MeterStep,
+  type OccupancyStatus,
+  type Reading,
+  type ReadingBody,
+} from '@dutyroom/domain';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createDetectorRunner, type DetectorRunner } from './detector-runner.ts';
+import { REGISTER_SNAPSHOT, type StateSnapshot } from './detector-states.ts';
+import { createConfigResolver } from './rule-config.ts';
+
+const T0 = Date.UTC(2026, 10, 24, 2, 0, 0); // 10:00 in Shanghai
+const MIN = 60_000;
+
+function meter(occupancy: OccupancyStatus, options: { id?: string; heartbeatSeconds?: number; custodySince?: string } = {}): DeviceContext {
+  const id = options.id ?? 'wm-1';
+  return {
+    siteId: 'demo',
+    device: { id, kind: 'water-meter', ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}) },
+    kind: 'water-meter',
+    unit: {
+      id: '3-1-1202',
+      buildingId: '3',
+      unitType: 'high-rise',
+      floor: 12,
+      occupancy,
+      keyHeld: false,
+      gridId: 'g3',
+      ...(options.custodySince ? { occupancySince: options.custodySince } : {}),
+    },
+    areaId: undefined,
+    buildingId: '3',
+    gridId: 'g3',
+    timezone: 'Asia/Shanghai',
+  };
+}
+
+let sequence = 0;
+function reading(device: DeviceContext, ts: number, body: ReadingBody, drill = false): Reading {
+  sequence += 1;
+  return { siteId: 'demo', deviceId: device.device.id, ts, deviceTs: ts, receivedAt: ts, drill, idempotencyKey: `k${sequence}`, ...body };
+}
+const water = (value: number): ReadingBody => ({ kind: 'water.total', value });
+
+function runner(registry: readonly AnyDetector[] = detectors, devices: DeviceContext[] = []) {
+  const errors: string[] = [];
+  const sut = createDetectorRunner({
+    detectors: registry,
+    configFor: createConfigResolver({ rules: {}, rulesByUnitType: {} }, registry),
+    site: { device: (id) => devices.find((d) => d.device.id === id) },
+    onError: (detector, error) => errors.push(`${detector.id}: ${String(error)}`),
+  });
+  return { sut, errors };
+}
+
+/** Rule ids of a reading's findings, `-` for none. */
+const rulesOf = (sut: DetectorRunner, r: Reading, device: DeviceContext): string =>
+  sut
+    .onReading(r, device)
+    ?.events.map((e) => `${e.type} ${e.rule}`)
+    .join(' | ') ?? '-';
+
+/** Ids of the detectors holding a state for the device. */
+const held = (sut: DetectorRunner, key: string): string[] => detectors.filter((_, i) => sut.states.deviceEntry(key)?.stateOf(i) !== undefined).map((d) => d.id);
+
+/** A detector that records the meter step it is handed; `from` makes its state start late. */
+function probe(id: string, seen: string[], from = 0): AnyDetector {
+  return {
+    id,
+    version: 1,
+    rules: [id],
+    appliesTo: ['water.total'],
+    configSchema: z.object({}),
+    stateKey: (r, device) => (r.ts >= from ? device.device.id : undefined),
+    initialState: () => ({ n: 0 }),
+    onReading(state: { n: number }, _r: Reading, { meter: step }: { meter?: MeterStep }) {
+      state.n++;
+      seen.push(`${id} ${step?.kind} ${step?.from}→${step?.total}`);
+      return [] as DetectorEvent[];
+    },
+  };
+}
+
+describe('createDetectorRunner', () => {
+  it('steps ONE register per meter per reading, and every meter rule judges the same step', () => {
+    const seen: string[] = [];
+    const device = meter('occupied');
+    // b starts watching only at the third reading: it still judges from the meter's baseline, not from nothing.
+    const { sut } = runner([probe('a', seen), probe('b', seen, T0 + 2 * MIN)]);
+    for (const [ts, total] of [
+      [T0, 100],
+      [T0 + MIN, 100.01],
+      [T0 + 2 * MIN, 100.02],
+      [T0 + 2 * MIN, 100.02],
+      [T0 + MIN, 99],
+    ] as const)
+      sut.onReading(reading(device, ts, water(total)), device);
+    expect(seen).toEqual([
+      'a first 0→100',
+      'a step 100→100.01',
+      'a step 100.01→100.02',
+      'b step 100.01→100.02',
+      'a duplicate 100.02→100.02',
+      'b duplicate 100.02→100.02',
+      'a late 100.02→99', // b's key skips a reading from before it started watching
+    ]);
+    expect(sut.states.deviceEntry('wm-1')).toMatchObject({ total: 100.02, ts: T0 + 2 * MIN });
+  });
+
+  it('a replaced meter is one counter-backwards finding and consumption for no rule; use after it counts', () => {
+    const device = meter('vacant');
+    const { sut, errors } = runner();
+    const lines = (
+      [
+        [T0, 100],
+        [T0 + 5 * MIN, 100.004],
+        [T0 + 10 * MIN, 3],
+        [T0 + 15 * MIN, 3.02],
+      ] as const
+    ).map(([ts, total]) => rulesOf(sut, reading(device, ts, water(total)), device));
+    expect(lines).toEqual(['-', '-', 'raise counter-backwards', 'raise vacant-unit-water']);
+    expect(errors).toEqual([]);
+  });
+
+  it('holds no state for a rule whose state is still its initial one (custody outside custody, meter-register)', () => {
+    const occupied = meter('occupied', { heartbeatSeconds: 900 });
+    const { sut } = runner();
+    sut.onReading(reading(occupied, T0, water(100)), occupied);
+    sut.onReading(reading(occupied, T0 + MIN, water(100.001)), occupied);
+    const before = held(sut, 'wm-1');
+    expect(before).not.toContain('custody-allowance');
+    expect(before).not.toContain('meter-register');
+    expect(before).toEqual(expect.arrayContaining(['vacant-unit-water', 'continuous-flow', 'device-offline']));
+    expect(sut.states.size).toBe(before.length);
+
+    const custody = meter('custody', { heartbeatSeconds: 900, custodySince: '2026-11-01' });
+    sut.onReading(reading(custody, T0 + 2 * MIN, water(100.002)), custody);
+    expect(held(sut, 'wm-1')).toContain('custody-allowance');
+  });
+
+  it('keeps one timer per device, and a drill entry never runs liveness timers', () => {
+    const device = meter('occupied', { heartbeatSeconds: 60 });
+    const { sut } = runner(detectors, [device]);
+    sut.onReading(reading(device, T0, water(100)), device);
+    sut.onReading(reading(device, T0, water(100), true), device);
+    expect(sut.states.timers.size).toBe(1);
+    const found: string[] = [];
+    sut.tick(T0 + 3 * MIN, (entry, events) => found.push(...events.map((e) => `${entry.key} ${e.type} ${e.rule}`)));
+    expect(found).toEqual(['wm-1 raise device-offline']);
+  });
+
+  it('snapshots the compact form as rows per rule plus the register; a restarted runner goes on as if never stopped', () => {
+    const device = meter('vacant', { heartbeatSeconds: 900 });
+    const first = (
+      [
+        [T0, 100],
+        [T0 + 5 * MIN, 100.004],
+      ] as const
+    ).map(([ts, total]) => reading(device, ts, water(total)));
+    const next = (
+      [
+        [T0 + 10 * MIN, 100.012],
+        [T0 + 15 * MIN, 100.013],
+      ] as const
+    ).map(([ts, total]) => reading(device, ts, water(total)));
+
+    const { sut: kept } = runner();
+    const { sut: stopped } = runner();
+    for (const r of first) {
+      kept.onReading(r, device);
+      stopped.onReading(r, device);
+    }
+    const rows: StateSnapshot[] = JSON.parse(JSON.stringify(stopped.states.snapshotsOf(stopped.states.takeDirty())));
+    expect(rows.find((r) => r.detectorId === REGISTER_SNAPSHOT.detectorId)).toMatchObject({ stateKey: 'wm-1', state: { total: 100.004, ts: T0 + 5 * MIN } });
+    expect(rows.map((r) => r.detectorId)).not.toContain('meter-register');
+
+    const { sut: restarted } = runner();
+    expect(restarted.states.restore(rows, (id) => (id === 'wm-1' ? device : undefined))).toEqual({ restored: rows.length, discarded: 0 });
+    expect(restarted.states.timers.size).toBe(1);
+    const a = next.map((r) => rulesOf(kept, r, device));
+    const b = next.map((r) => rulesOf(restarted, r, device));
+    expect(b).toEqual(a);
+    expect(a).toEqual(['raise vacant-unit-water', 'raise vacant-unit-water']);
+    const rowsOf = (sut: DetectorRunner) => sut.states.snapshotsOf(sut.states.takeDirty());
+    expect(rowsOf(restarted)).toEqual(rowsOf(kept));
+  });
+
+  it('discards a state of another version, a register that is not two numbers and a removed device', () => {
+    const device = meter('vacant');
+    const { sut: before } = runner();
+    before.onReading(reading(device, T0, water(100)), device);
+    const rows = before.states.snapshotsOf(before.states.takeDirty());
+    const stale = rows.map((r) => (r.detectorId === 'vacant-unit-water' ? { ...r, version: r.version - 1 } : r));
+    const broken = { ...REGISTER_SNAPSHOT, stateKey: 'wm-2', deviceId: 'wm-2', state: { total: '100' }, wakeAt: undefined };
+    const removed = { ...(rows[0] as StateSnapshot), stateKey: 'wm-gone', deviceId: 'wm-gone' };
+
+    const { sut } = runner();
+    const lookup = (id: string) => (id === 'wm-1' ? device : id === 'wm-2' ? meter('vacant', { id: 'wm-2' }) : undefined);
+    expect(sut.states.restore([...stale, broken, removed], lookup)).toEqual({ restored: rows.length - 1, discarded: 3 });
+    expect(held(sut, 'wm-1')).not.toContain('vacant-unit-water');
+    expect(sut.states.deviceEntry('wm-1')).toMatchObject({ total: 100, ts: T0 });
+    expect(sut.states.deviceEntry('wm-2')).toBeUndefined();
+  });
+
+  it('a detector that throws is reported; the others still run', () => {
+    const seen: string[] = [];
+    const broken: AnyDetector = {
+      ...probe('broken', []),
+      onReading: () => {
+        throw new Error('bug');
+      },
+    };
+    const device = meter('occupied');
+    const { sut, errors } = runner([broken, probe('a', seen)]);
+    sut.onReading(reading(device, T0, water(100)), device);
+    expect(errors).toEqual(['broken: Error: bug']);
+    expect(seen).toEqual(['a first 0→100']);
+  });
+});

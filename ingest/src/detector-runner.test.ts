@@ -11,7 +11,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createDetectorRunner, type DetectorRunner } from './detector-runner.ts';
-import { REGISTER_SNAPSHOT, type StateSnapshot } from './detector-states.ts';
+import { REGISTER_SNAPSHOT, type StateEntry, type StateSnapshot } from './detector-states.ts';
 import { createConfigResolver } from './rule-config.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 2, 0, 0); // 10:00 in Shanghai
@@ -205,6 +205,20 @@ describe('createDetectorRunner', () => {
     expect(held(sut, 'wm-1')).not.toContain('vacant-unit-water');
     expect(sut.states.deviceEntry('wm-1')).toMatchObject({ total: 100, ts: T0 });
     expect(sut.states.deviceEntry('wm-2')).toBeUndefined();
+  });
+
+  it('bounds a snapshot by rows, not entries: a meter is one row per state plus its register', () => {
+    const a = meter('vacant', { id: 'wm-a' });
+    const b = meter('vacant', { id: 'wm-b' });
+    const { sut } = runner();
+    sut.onReading(reading(a, T0, water(100)), a);
+    sut.onReading(reading(b, T0, water(100)), b);
+    const perMeter = sut.states.snapshotsOf([sut.states.deviceEntry('wm-a') as StateEntry]).length;
+    expect(perMeter).toBeGreaterThan(2);
+    expect(sut.states.takeDirty(perMeter + 1).map((e) => e.key)).toEqual(['wm-a']);
+    // One entry is taken even when it alone is over the limit: a snapshot always makes progress.
+    expect(sut.states.takeDirty(1).map((e) => e.key)).toEqual(['wm-b']);
+    expect(sut.states.dirtyCount).toBe(0);
   });
 
   it('a detector that throws is reported; the others still run', () => {

@@ -207,19 +207,21 @@ export class DetectorStates {
     this.dirty.delete(entry);
   }
 
-  /** Up to `limit` entries changed since they were last taken, oldest change first; they count as clean from now. */
+  /**
+   * Entries changed since they were last taken, oldest change first, as many as give at most
+   * `limit` snapshot rows (at least one entry): the limit bounds database writes, and an entry is
+   * one row per state plus its register. They count as clean from now.
+   */
   takeDirty(limit = Number.POSITIVE_INFINITY): StateEntry[] {
-    if (this.dirty.size <= limit) {
-      const all = [...this.dirty];
-      this.dirty = new Set();
-      return all;
-    }
     const taken: StateEntry[] = [];
+    let rows = 0;
     for (const entry of this.dirty) {
-      if (taken.length >= limit) break;
+      rows += rowsOf(entry);
+      if (rows > limit && taken.length > 0) break;
       taken.push(entry);
     }
-    for (const entry of taken) this.dirty.delete(entry);
+    if (taken.length === this.dirty.size) this.dirty = new Set();
+    else for (const entry of taken) this.dirty.delete(entry);
     return taken;
   }
 
@@ -270,6 +272,8 @@ export class DetectorStates {
     return { restored, discarded };
   }
 }
+
+const rowsOf = (entry: StateEntry): number => entry.slots.length + (entry.ts === 0 ? 0 : 1);
 
 const isRegister = (value: Partial<RegisterState> | null): value is RegisterState =>
   typeof value === 'object' && value !== null && Number.isFinite(value.total) && Number.isFinite(value.ts) && (value.ts as number) > 0;

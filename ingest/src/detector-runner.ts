@@ -51,6 +51,22 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
   /** Reused for every reading: detectors read it during the call only (DetectorContext.meter). */
   const step: MeterStep = emptyMeterStep();
 
+  /**
+   * Configurations by detector and unit type: the resolver depends on nothing else (rule-config.ts)
+   * but builds a string key per call, a tenth of the detectors' CPU time.
+   */
+  const configs = detectors.map(() => new Map<string | undefined, unknown>());
+  const configOf = (i: number, detector: AnyDetector, device: DeviceContext): unknown => {
+    const byUnitType = configs[i] as Map<string | undefined, unknown>;
+    const unitType = device.unit?.unitType;
+    let config = byUnitType.get(unitType);
+    if (config === undefined) {
+      config = configFor(detector, device);
+      byUnitType.set(unitType, config);
+    }
+    return config;
+  };
+
   const stillInitial = (i: number, state: unknown, device: DeviceContext): boolean =>
     sameShallow(state, initials[i] ?? (detectors[i] as AnyDetector).initialState(device));
 
@@ -83,7 +99,7 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
           let state = entry?.stateOf(i);
           const fresh = state === undefined;
           if (fresh) state = detector.initialState(device);
-          const config = configFor(detector, device);
+          const config = configOf(i, detector, device);
           const events = detector.onReading(
             state,
             reading,
@@ -132,7 +148,7 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
           const due = detector.wakeAt?.(state);
           if (due === undefined || due > now) continue;
           try {
-            const out = detector.onTick?.(state, { config: configFor(detector, device), device, now }) ?? [];
+            const out = detector.onTick?.(state, { config: configOf(i, detector, device), device, now }) ?? [];
             if (out.length > 0) {
               events ??= [];
               events.push(...out);

@@ -42,9 +42,9 @@ export function addToWindow(
   const elapsed = verdict.kind === 'first' ? 0 : second - Math.round(step.fromTs / 1000);
   for (let i = 0; i < marks.length; i += 2) marks[i] = (marks[i] as number) + elapsed;
   const windowSeconds = window.minutes * 60;
-  const slotOf = (age: number) => Math.floor((second - age) / (windowSeconds / window.slots));
+  const slotSeconds = windowSeconds / window.slots;
   const n = marks.length;
-  if (n >= 4 && slotOf(marks[n - 2] as number) === slotOf(0)) {
+  if (n >= 4 && Math.floor((second - (marks[n - 2] as number)) / slotSeconds) === Math.floor(second / slotSeconds)) {
     marks[n - 2] = 0;
     marks[n - 1] = state.used;
   } else {

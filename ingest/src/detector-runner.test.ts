@@ -221,6 +221,33 @@ describe('createDetectorRunner', () => {
     expect(sut.states.dirtyCount).toBe(0);
   });
 
+  it('a timer whose onTick throws is reported once and waits for the next reading; the others still run', () => {
+    const ticking = (id: string, fail: boolean): AnyDetector => ({
+      ...probe(id, []),
+      initialState: () => ({ dueAt: 0 }),
+      onReading: (state: { dueAt: number }, r: Reading) => {
+        state.dueAt = r.ts + MIN;
+        return [];
+      },
+      wakeAt: (state: { dueAt: number }) => (state.dueAt === 0 ? undefined : state.dueAt),
+      onTick: (state: { dueAt: number }) => {
+        if (fail) throw new Error('bug');
+        state.dueAt = 0;
+        return [{ type: 'clear', rule: id, subject: 'x', closesWorkOrder: false }];
+      },
+    });
+    const device = meter('occupied');
+    const { sut, errors } = runner([ticking('broken', true), ticking('fine', false)], [device]);
+    sut.onReading(reading(device, T0, water(100)), device);
+    const found: string[] = [];
+    for (let s = 1; s <= 5; s++) sut.tick(T0 + MIN + s * 1000, (_entry, events) => found.push(...events.map((e) => e.rule)));
+    expect(found).toEqual(['fine']);
+    expect(errors).toEqual(['broken: Error: bug']);
+    sut.onReading(reading(device, T0 + 2 * MIN, water(100)), device);
+    sut.tick(T0 + 3 * MIN, () => undefined);
+    expect(errors).toHaveLength(2);
+  });
+
   it('a detector that throws is reported; the others still run', () => {
     const seen: string[] = [];
     const broken: AnyDetector = {

@@ -139,6 +139,7 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
         const device = deps.site.device(entry.device.device.id) ?? entry.device;
         entry.device = device;
         let events: DetectorEvent[] | undefined;
+        let failed: number[] | undefined;
         const detectorOf = entry.layout.detectorOf;
         for (let slot = 0; slot < detectorOf.length; slot++) {
           const i = detectorOf[slot] as number;
@@ -155,9 +156,11 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
             }
           } catch (error) {
             deps.onError(detector, error, device.device.id);
+            failed ??= [];
+            failed.push(i);
           }
         }
-        states.touched(entry);
+        states.touched(entry, failed);
         if (events !== undefined) found(entry, events);
       }
     },

@@ -166,18 +166,22 @@ export class DetectorStates {
     return detector.onTick !== undefined && detector.wakeAt !== undefined && !(this.quietInDrill(detector) && entry.drill);
   }
 
-  /** After detectors ran on the entry: remember to snapshot it, and follow the earliest timer of its states. */
-  touched(entry: StateEntry): void {
+  /**
+   * After detectors ran on the entry: remember to snapshot it, and follow the earliest timer of its
+   * states, but for `failed` detectors (their onTick threw): their timer waits for their next reading
+   * instead of failing again every second.
+   */
+  touched(entry: StateEntry, failed?: readonly number[]): void {
     this.dirty.add(entry);
-    this.timers.schedule(entry, this.wakeOf(entry));
+    this.timers.schedule(entry, this.wakeOf(entry, failed));
   }
 
-  private wakeOf(entry: StateEntry): number | undefined {
+  private wakeOf(entry: StateEntry, failed?: readonly number[]): number | undefined {
     let wake: number | undefined;
     const detectorOf = entry.layout.detectorOf;
     for (let slot = 0; slot < detectorOf.length; slot++) {
       const i = detectorOf[slot] as number;
-      if (!this.ticks(entry, i)) continue;
+      if (!this.ticks(entry, i) || failed?.includes(i)) continue;
       const at = (this.detectors[i] as AnyDetector).wakeAt?.(entry.slots[slot]);
       if (at !== undefined && (wake === undefined || at < wake)) wake = at;
     }

@@ -1,4 +1,15 @@
-import { type AnyDetector, createMessageDecoder, type DetectorEvent, detectors, indexSite, type UnitType } from '@dutyroom/domain';
+import {
+  type AnyDetector,
+  createMessageDecoder,
+  type DetectorEvent,
+  detectors,
+  emptyRegister,
+  indexSite,
+  isMeterTotal,
+  type RegisterState,
+  stepRegister,
+  type UnitType,
+} from '@dutyroom/domain';
 import { describe, expect, it } from 'vitest';
 import { generateCommunitySite } from './community.ts';
 import { Simulation } from './engine.ts';
@@ -23,6 +34,7 @@ function raisedBy(scenarioName: string) {
   const sim = new Simulation({ site, seed: 1, startTs: start, ambient: false });
   const steps = scheduleScenario(sim, scenario, start);
   const states = new Map<string, { detector: AnyDetector; state: unknown; device: NonNullable<ReturnType<typeof index.device>> }>();
+  const registers = new Map<string, RegisterState>();
   const raised: { rule: string; subject: string; severity: string; unitId: string | undefined; evidence: Readonly<Record<string, unknown>> }[] = [];
   // The site's rules, then the unit type's, over the detector's defaults (as the ingest resolves them).
   const configOf = (detector: AnyDetector, unitType: UnitType | undefined) =>
@@ -38,6 +50,13 @@ function raisedBy(scenarioName: string) {
       for (const reading of readings) {
         const device = index.device(reading.deviceId);
         if (device === undefined) continue;
+        // As the ingest does: one meter register per device, stepped once, shared by every meter rule.
+        let meter: ReturnType<typeof stepRegister> | undefined;
+        if (isMeterTotal(reading.kind) && 'value' in reading) {
+          const register = registers.get(device.device.id) ?? emptyRegister();
+          registers.set(device.device.id, register);
+          meter = stepRegister(register, reading.value, reading.ts);
+        }
         for (const detector of detectors) {
           if (!detector.appliesTo.includes(reading.kind)) continue;
           const key = detector.stateKey ? detector.stateKey(reading, device) : device.device.id;
@@ -46,7 +65,8 @@ function raisedBy(scenarioName: string) {
           const entry = states.get(id) ?? { detector, state: detector.initialState(device), device };
           states.set(id, entry);
           entry.device = device;
-          collect(detector.onReading(entry.state, reading, { config: configOf(detector, device.unit?.unitType), device, now: reading.ts }), device.unit?.id);
+          const ctx = { config: configOf(detector, device.unit?.unitType), device, now: reading.ts, ...(meter ? { meter } : {}) };
+          collect(detector.onReading(entry.state, reading, ctx), device.unit?.id);
         }
       }
     }

@@ -211,3 +211,13 @@ export type SiteDevice = z.infer<typeof deviceSchema>;
 export type SiteUnit = z.infer<typeof unitSchema>;
 export type Occupancy = z.infer<typeof occupancySchema>;
 export type SiteArea = z.infer<typeof areaSchema>;
+/** The parts the console edits one at a time (site-config routes); the whole document is checked by `siteFileSchema`. */
+export {
+  areaSchema as siteAreaSchema,
+  deviceSchema as siteDeviceSchema,
+  gridSchema as siteGridSchema,
+  ownerSchema as siteOwnerSchema,
+  personSchema as sitePersonSchema,
+};
+export type SitePerson = z.infer<typeof personSchema>;
+export type SiteGrid = z.infer<typeof gridSchema>;

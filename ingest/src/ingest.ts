@@ -65,7 +65,9 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
   let publish: ((change: AnomalyChange) => void) | undefined;
   const states = createStateStore(db);
   const anomalies = createAnomalyStore(db, states);
-  const deadLetters = createDeadLetterSink(db, log.child({ module: 'ingest.dead-letters' }), { onRetry: () => metrics.storeRetries.inc({ what: 'dead-letter' }) });
+  const deadLetters = createDeadLetterSink(db, log.child({ module: 'ingest.dead-letters' }), {
+    onRetry: () => metrics.storeRetries.inc({ what: 'dead-letter' }),
+  });
   // Everything that depends on the site is built per revision (site-follower.ts swaps it).
   const build: BuildPipeline = (parts) =>
     createPipeline({

@@ -8,6 +8,7 @@ import { type AppServices, buildApp } from './http/app.ts';
 import type { ConsoleParts } from './http/console-parts.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
 import { createOccupancyPublisher } from './jobs/occupancy-publisher.ts';
+import { startSiteRevisionFollower } from './jobs/site-revision-follower.ts';
 import { createSiteRevisionPublisher } from './jobs/site-revision-publisher.ts';
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
 import { type Notify, startNotify } from './notify/index.ts';
@@ -279,6 +280,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   // Retained announcements can be lost with a broker's state: announce every stored edit again.
   await occupancy.publishAll();
   await revisions.publish(liveSite.revision);
+  const revisionFollower = await startSiteRevisionFollower({
+    mqtt: { ...config.mqtt, url: deps.mqttUrl },
+    clientId: `${config.server.clientId}-site-${process.pid}-${port}`,
+    siteId: site.siteId,
+    db,
+    current: () => liveSite.revision,
+    apply: applyRevision,
+    log: log.child({ module: 'server.site-revisions' }),
+  });
   await follower.sweep();
   const slaTicker = startSlaTicker(clocks, log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
   ready = true;
@@ -301,6 +311,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       live.stop();
       await slaTicker.stop();
       await follower.stop();
+      await revisionFollower.stop();
       await notify.stop();
       await consoleParts.drill.stop();
       await realtime.close();

@@ -1,7 +1,11 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type SiteConfigDto, type SiteImportResult, topics } from '@dutyroom/domain';
 import { siteToYaml } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importSiteCommand } from '../../server/src/cli/import-site.ts';
 import { devicePublisher, login } from '../harness/clients.ts';
 import { available, waitFor } from '../harness/servers.ts';
 import { startTestStack } from '../harness/stack.ts';
@@ -102,7 +106,10 @@ for (const combo of combos) {
         device.publishAsync(topics.deviceMessage(stack.siteId, 'wm-extra-1-1-101', 'reading'), JSON.stringify({ ts, total }), { qos: 1 });
       const t0 = Date.now() - 10 * 60_000;
       await reading(5, t0);
-      await waitFor(async () => (await rows(`select 1 from dead_letters where topic like $1 and reason = 'unknown-device'`, [`%/wm-extra-1-1-101/%`])).length > 0, 'the unknown device dead-lettered');
+      await waitFor(
+        async () => (await rows(`select 1 from dead_letters where topic like $1 and reason = 'unknown-device'`, [`%/wm-extra-1-1-101/%`])).length > 0,
+        'the unknown device dead-lettered',
+      );
 
       const { revision } = await config();
       const added = await api<SiteConfigDto>('PUT', '/api/v1/site/config/devices/wm-extra-1-1-101', {
@@ -159,11 +166,28 @@ for (const combo of combos) {
       ] as const) {
         const again = await api<SiteImportResult>('POST', '/api/v1/site/config/import', { expectedRevision: current.revision, format, text, dryRun: false });
         expect(again.body.applied).toBe(false);
-        expect(Object.values(again.body.diff).every((d) => d === false || (typeof d === 'object' && d.added.length + d.changed.length + d.removed.length === 0))).toBe(true);
+        expect(
+          Object.values(again.body.diff).every((d) => d === false || (typeof d === 'object' && d.added.length + d.changed.length + d.removed.length === 0)),
+        ).toBe(true);
       }
       expect((await config()).revision).toBe(current.revision);
       const revisions = await api<{ items: { revision: number }[] }>('GET', '/api/v1/site/config/revisions', undefined, operator);
       expect(revisions.body.items[0]?.revision).toBe(current.revision);
+    });
+
+    it('npm run admin -- import-site: a changed file replaces the document; the running server and ingest follow', async () => {
+      const current = await config();
+      const file = join(tmpdir(), `${stack.siteId}-site.yaml`);
+      await writeFile(file, siteToYaml({ ...(current.document as never as typeof stack.site), site: { ...stack.site.site, name: '改名小区' } }));
+      const printed: string[] = [];
+      const io = { db: stack.db, mqtt: { url: stack.mqttUrl }, print: (line: string) => printed.push(line), now: Date.now };
+      await importSiteCommand([file, '--dry-run'], io);
+      expect(printed).toEqual(['  settings changed', 'dry run: nothing changed']);
+      expect((await config()).revision).toBe(current.revision);
+      await importSiteCommand([file, '--comment', '物业改名'], io);
+      await waitFor(async () => (await api<{ name: string }>('GET', '/api/v1/site/map')).body.name === '改名小区', 'the server on the imported revision');
+      await waitFor(() => stack.ingest.siteRevision === current.revision + 1, 'the ingest on the imported revision');
+      expect(await config()).toMatchObject({ revision: current.revision + 1, author: 'cli', comment: '物业改名' });
     });
   });
 }

@@ -250,7 +250,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'adminNav.site': 'Site data',
   'siteConfig.title': 'Site data',
   'siteConfig.revision': 'Current revision',
-  'siteConfig.truthHint': 'The latest revision in the database is the source of truth (the site file seeded revision 1 at the first start). Every save is a new revision, audited, and takes effect on ingest and alarms within seconds, without a restart.',
+  'siteConfig.truthHint':
+    'The latest revision in the database is the source of truth (the site file seeded revision 1 at the first start). Every save is a new revision, audited, and takes effect on ingest and alarms within seconds, without a restart.',
   'siteConfig.tab.devices': 'Devices & mapping',
   'siteConfig.tab.grids': 'Grids',
   'siteConfig.tab.units': 'Unit facts',

@@ -247,7 +247,8 @@ export const zhCN = {
   'adminNav.site': '站点数据',
   'siteConfig.title': '站点数据',
   'siteConfig.revision': '当前版本',
-  'siteConfig.truthHint': '站点数据以数据库中的最新版本为准（首次启动时由站点文件生成第 1 版）。每次保存生成新版本并记入审计日志，几秒内对接入与告警生效，无需重启。',
+  'siteConfig.truthHint':
+    '站点数据以数据库中的最新版本为准（首次启动时由站点文件生成第 1 版）。每次保存生成新版本并记入审计日志，几秒内对接入与告警生效，无需重启。',
   'siteConfig.tab.devices': '设备与映射',
   'siteConfig.tab.grids': '网格',
   'siteConfig.tab.units': '房屋信息',

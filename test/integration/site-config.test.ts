@@ -101,6 +101,37 @@ for (const combo of combos) {
       expect((await config()).revision).toBe(revision);
     });
 
+    it('edits grids, unit facts and people; two edits of the same revision at once: one saved, one 409', async () => {
+      let { revision } = await config();
+      const facts = await api<Err>('PATCH', '/api/v1/site/config/units/1-1-102', { expectedRevision: revision, owner: { name: '陈', phone: 'call me' } });
+      expect(facts.status).toBe(400);
+      expect(facts.body.error.issues?.map((i) => i.path)).toEqual(['body.owner.phone']);
+      const owner = await api<SiteConfigDto>('PATCH', '/api/v1/site/config/units/1-1-102', {
+        expectedRevision: revision,
+        keyHeld: true,
+        owner: { name: '陈', phone: '13900001111', contactHours: '18:00-21:00' },
+      });
+      expect(owner.status).toBe(200);
+      revision = owner.body.revision;
+      const grid = await api<SiteConfigDto>('PUT', '/api/v1/site/config/grids/g3', {
+        expectedRevision: revision,
+        grid: { name: '三网格', steward: 'li' },
+        units: ['1-1-102'],
+      });
+      expect(grid.status).toBe(200);
+      revision = grid.body.revision;
+      const stewardGone = await api<Err>('DELETE', `/api/v1/site/config/people/li?expectedRevision=${revision}`);
+      expect(stewardGone.status).toBe(400);
+      expect(stewardGone.body.error.issues?.map((i) => i.path)).toEqual(['document.grids.1.steward', 'document.grids.2.steward']);
+      const units = await rows<{ grid_id: string; key_held: boolean }>(`select grid_id, key_held from units where id = '1-1-102'`);
+      expect(units).toEqual([{ grid_id: 'g3', key_held: true }]);
+
+      const edit = (name: string) => api<Err>('PUT', '/api/v1/site/config/people/zhou', { expectedRevision: revision, person: { name, role: 'maintenance' } });
+      const both = await Promise.all([edit('周一'), edit('周二')]);
+      expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect((await config()).revision).toBe(revision + 1);
+    });
+
     it('a device added in the console is decoded by the running ingest after the swap', async () => {
       const reading = (total: number, ts: number) =>
         device.publishAsync(topics.deviceMessage(stack.siteId, 'wm-extra-1-1-101', 'reading'), JSON.stringify({ ts, total }), { qos: 1 });
@@ -136,7 +167,7 @@ for (const combo of combos) {
       const edited = structuredClone(before.document) as { units: { id: string; keyHeld: boolean; devices: { id: string }[] }[]; grids: unknown[] };
       const unit = edited.units.find((u) => u.id === '1-1-102');
       if (unit === undefined) throw new Error('test site changed');
-      unit.keyHeld = true;
+      unit.keyHeld = !unit.keyHeld;
       unit.devices = [];
       const body = { expectedRevision: before.revision, format: 'json', text: JSON.stringify(edited), comment: '导入' };
       const dry = await api<SiteImportResult>('POST', '/api/v1/site/config/import', { ...body, dryRun: true });

@@ -50,6 +50,8 @@ export interface SiteFollower {
   readonly control: { readonly filter: string; claims(topic: string): boolean; handle(topic: string, payload: Buffer): unknown };
   readonly filters: readonly string[];
   readonly revision: number;
+  /** The site index of the running revision. */
+  readonly site: SiteIndex;
   /** Subscribes the revision topic now and on every reconnect (the source subscribes the rest). */
   attach(client: MqttClient, shareGroup: string | undefined): void;
   /** Resolves once the swaps asked for so far are done. */
@@ -67,7 +69,7 @@ export function createSiteFollower(deps: {
   const siteId = deps.first.site.siteId;
   const revisionTopic = topics.siteRevision(siteId);
   let active = deps.first;
-  /** Set while a swap runs: messages and ticks wait for the new pipeline. */
+  /** Set from an announcement until its swap is done: messages and ticks wait for the new pipeline. */
   let swapping: Promise<void> | undefined;
   let queue: Promise<void> = Promise.resolve();
   let wanted = active.revision;
@@ -91,18 +93,11 @@ export function createSiteFollower(deps: {
       return;
     }
     const previous = active;
-    swapping = (async () => {
-      await previous.pipeline.drain();
-      for (let round = 0; round < 1000 && previous.pipeline.stats.dirty > 0; round++) if ((await previous.pipeline.snapshot()) === 0) break;
-      await next.pipeline.start();
-      for (const [topic, payload] of occupancyEdits) next.occupancy.handle(topic, payload);
-      active = next;
-    })();
-    try {
-      await swapping;
-    } finally {
-      swapping = undefined;
-    }
+    await previous.pipeline.drain();
+    for (let round = 0; round < 1000 && previous.pipeline.stats.dirty > 0; round++) if ((await previous.pipeline.snapshot()) === 0) break;
+    await next.pipeline.start();
+    for (const [topic, payload] of occupancyEdits) next.occupancy.handle(topic, payload);
+    active = next;
     await resubscribe(previous.filters, next.filters);
     log.info({ revision, devices: next.site.devices.length }, 'site revision applied');
   };
@@ -130,7 +125,13 @@ export function createSiteFollower(deps: {
     }
     if (parsed.data.revision <= wanted) return;
     wanted = parsed.data.revision;
-    queue = queue.then(() => swapTo(parsed.data.revision)).catch((error: unknown) => log.error({ err: error }, 'site revision swap failed'));
+    // From the announcement on, messages and ticks wait for the swap (or for its failure: then the old pipeline takes them).
+    const run = queue.then(() => swapTo(parsed.data.revision)).catch((error: unknown) => log.error({ err: error }, 'site revision swap failed'));
+    queue = run;
+    const hold: Promise<void> = run.finally(() => {
+      if (swapping === hold) swapping = undefined;
+    });
+    swapping = hold;
   };
 
   const wait = <T>(run: () => Promise<T>): Promise<T> => (swapping === undefined ? run() : swapping.then(run));
@@ -164,6 +165,9 @@ export function createSiteFollower(deps: {
     },
     get revision() {
       return active.revision;
+    },
+    get site() {
+      return active.site;
     },
     attach(c, group) {
       client = c;

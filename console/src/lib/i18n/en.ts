@@ -282,6 +282,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'siteConfig.gridId': 'Grid id',
   'siteConfig.name': 'Name',
   'siteConfig.gridBuildings': 'Buildings',
+  'siteConfig.gridBuildingsHint': 'A building of this grid cannot be unticked here: tick it in another grid to hand it over.',
+  'siteConfig.history': 'Revision history',
   'siteConfig.gridUnits': 'Units assigned on their own',
   'siteConfig.gridUnitsHint': 'Unit ids, separated by commas or spaces; these units belong to this grid whatever their building.',
   'siteConfig.keyHeld': 'Key held (the management has a key)',

@@ -279,6 +279,8 @@ export const zhCN = {
   'siteConfig.gridId': '网格编号',
   'siteConfig.name': '名称',
   'siteConfig.gridBuildings': '所辖楼栋',
+  'siteConfig.gridBuildingsHint': '已属于本网格的楼栋不能在此取消，请在另一网格中勾选以移交。',
+  'siteConfig.history': '版本历史',
   'siteConfig.gridUnits': '单独划入的房屋',
   'siteConfig.gridUnitsHint': '房号，用逗号或空格分隔；这些房屋归本网格，不随所在楼栋。',
   'siteConfig.keyHeld': '有钥匙（物业持有房屋钥匙）',

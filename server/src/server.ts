@@ -138,7 +138,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     escalationCounter.inc({ kind: e.kind, level: String(e.level) });
   });
   const valveUnits = (file: SiteFile) => file.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id);
-  const unitsWithValve = new Set(siteFile.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
+  const unitsWithValve = new Set(valveUnits(siteFile));
   let commandClient: MqttClient | undefined;
   const occupancy = createOccupancyPublisher({ db, siteId: site.siteId, client: () => commandClient, log: log.child({ module: 'server.occupancy' }) });
   const live = createConsoleLive(

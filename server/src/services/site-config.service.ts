@@ -29,7 +29,6 @@ import {
 } from '@dutyroom/domain';
 import {
   type Db,
-  latestSiteRevision,
   listSiteRevisions,
   loadCurrentSite,
   parseSiteText,
@@ -230,7 +229,6 @@ export function createSiteConfigService(deps: SiteConfigDeps) {
       const saved = await save(u, checked.site, latest.revision, body.comment ?? '', 'site.import', { type: 'site', id: siteId }, latest.site);
       return { diff, applied: true, revision: saved.revision };
     },
-    latest: () => latestSiteRevision(db, siteId),
   };
 }
 

@@ -70,6 +70,16 @@ describe.skipIf(!chromiumPresent)('site data in the console', () => {
     await screenshot(admin, 'site-data-rules');
   });
 
+  it('refuses to remove a steward a grid still names, and says which grid', async () => {
+    await admin.getByRole('tab', { name: '人员' }).click();
+    await admin.getByTestId('people-editor').getByRole('combobox').first().selectOption('li');
+    await admin.getByRole('button', { name: '删除' }).click();
+    await admin.getByRole('button', { name: '确认删除' }).click();
+    await admin.getByTestId('people-editor').getByText('document.grids.1.steward').waitFor();
+    expect(await admin.getByTestId('site-status').innerText()).toContain('输入有误');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+  });
+
   it('imports a file: the preview lists what changes, applying saves revision 4', async () => {
     await admin.getByRole('tab', { name: '导入 / 导出' }).click();
     const exported = await admin.evaluate(async () => (await fetch('/api/v1/site/config/export?format=yaml')).text());

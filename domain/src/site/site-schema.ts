@@ -98,10 +98,11 @@ const buildingSchema = z.strictObject({
   devices: z.array(deviceSchema).default([]),
 });
 
+export const personRoles = ['steward', 'operator', 'customer-service', 'maintenance', 'security', 'cleaning', 'supervisor', 'manager'] as const;
 const personSchema = z.strictObject({
   id,
   name: z.string().min(1),
-  role: z.enum(['steward', 'operator', 'customer-service', 'maintenance', 'security', 'cleaning', 'supervisor', 'manager']),
+  role: z.enum(personRoles),
   phone: z.string().optional(),
   /** The department a supervisor or manager heads, or one that differs from the role's usual one. */
   department: z.enum(departments).optional(),

@@ -59,6 +59,7 @@ export const siteConfigApi = {
   putUnitFacts: (id: string, edit: UnitFactsEdit) => call(siteConfigDtoSchema, at('units', id), { method: 'PATCH', body: JSON.stringify(edit) }),
   putRule: (detectorId: string, edit: RuleEdit) => call(siteConfigDtoSchema, at('rules', detectorId), put(edit)),
   putPerson: (id: string, edit: PersonEdit) => call(siteConfigDtoSchema, at('people', id), put(edit)),
+  removePerson: (id: string, expectedRevision: number) => call(siteConfigDtoSchema, at('people', id) + removal(expectedRevision), { method: 'DELETE' }),
   import: (body: SiteImport) => call(siteImportResultSchema, `${base}/import`, { method: 'POST', body: JSON.stringify(body) }),
   exportUrl: (format: 'yaml' | 'json') => `${base}/export?format=${format}`,
 };

@@ -162,6 +162,30 @@ for (const combo of combos) {
       expect(setup.body.devices.map((d) => d.id)).toContain('wm-extra-1-1-101');
     });
 
+    it('a device of an ecosystem the site did not use: the ingest subscribes its topics after the swap', async () => {
+      const before = await config();
+      const base = `z2m-${stack.siteId}`;
+      const site = structuredClone(before.document) as typeof stack.site;
+      site.sources = { ...site.sources, zigbee2mqtt: { baseTopics: [base] } };
+      const unit = site.units.find((u) => u.id === '2-1-101');
+      if (unit === undefined) throw new Error('test site changed');
+      unit.devices.push({ id: 'leak-2-1-101', kind: 'leak-sensor', source: { ecosystem: 'zigbee2mqtt', address: 'kitchen_leak' } });
+      const applied = await api<SiteImportResult>('POST', '/api/v1/site/config/import', {
+        expectedRevision: before.revision,
+        format: 'yaml',
+        text: siteToYaml(site),
+        dryRun: false,
+      });
+      expect(applied.body).toMatchObject({ applied: true, diff: { devices: { added: ['leak-2-1-101'] }, settingsChanged: true } });
+      await waitFor(() => stack.ingest.siteRevision === applied.body.revision, 'the ingest on the new revision');
+      await device.publishAsync(`${base}/kitchen_leak`, JSON.stringify({ water_leak: true, battery: 90 }), { qos: 1 });
+      const [found] = await waitFor(async () => {
+        const rows2 = await rows<{ rule: string; device_id: string }>(`select rule, device_id from anomalies where device_id = 'leak-2-1-101'`);
+        return rows2.length > 0 && rows2;
+      }, 'the leak from the new Zigbee sensor');
+      expect(found).toEqual({ rule: 'leak', device_id: 'leak-2-1-101' });
+    });
+
     it('imports a file: the dry run shows the diff and changes nothing; applying saves the next revision', async () => {
       const before = await config();
       const edited = structuredClone(before.document) as { units: { id: string; keyHeld: boolean; devices: { id: string }[] }[]; grids: unknown[] };

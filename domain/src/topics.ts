@@ -5,6 +5,7 @@
  *   dutyroom/v1/<siteId>/devices/<deviceId>/<channel>   device → ingest (channels below)
  *   dutyroom/v1/<siteId>/anomalies/<anomalyId>          ingest → everyone, retained anomaly state
  *   dutyroom/v1/<siteId>/units/<unitId>/occupancy       server → ingest, retained occupancy edit
+ *   dutyroom/v1/<siteId>/site/revision                  server → ingest, retained: the site document's current revision
  *   dutyroom/v1/<siteId>/drills/catalog                 drill runner → server, retained scenario list (演练)
  *   dutyroom/v1/<siteId>/drills/<drillId>/request       server → drill runner, QoS 1
  *   dutyroom/v1/<siteId>/drills/<drillId>/status        drill runner → everyone, retained running/finished/failed
@@ -46,6 +47,8 @@ export const topics = {
   anomaly: (siteId: string, anomalyId: string) => `${prefix}/${siteId}/anomalies/${anomalyId}`,
   /** An occupancy edit made in the console, retained so an ingest that starts later knows it. */
   unitOccupancy: (siteId: string, unitId: string) => `${prefix}/${siteId}/units/${unitId}/occupancy`,
+  /** A new revision of the site document was saved (console edit or import): retained, so a later ingest knows it too. */
+  siteRevision: (siteId: string) => `${prefix}/${siteId}/site/revision`,
   /** 演练 (issue 7): the scenarios a drill runner can play, retained; emptied when the runner goes. */
   drillCatalog: (siteId: string) => `${prefix}/${siteId}/drills/catalog`,
   drillRequest: (siteId: string, drillId: string) => `${prefix}/${siteId}/drills/${drillId}/request`,

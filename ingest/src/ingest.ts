@@ -1,32 +1,24 @@
 import type { AnyDetector, HoldDownPolicy, StormPolicy } from '@dutyroom/domain';
-import {
-  type Config,
-  checkDetectorRegistry,
-  createMessageDecoder,
-  indexSite,
-  detectors as registry,
-  type SiteFile,
-  subscriptionFilters,
-} from '@dutyroom/domain';
-import type { Db, Logger } from '@dutyroom/platform';
+import { type Config, checkDetectorRegistry, detectors as registry, type SiteFile } from '@dutyroom/domain';
+import { type Db, type Logger, loadCurrentSite } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
 import { createAnomalyPublisher } from './adapters/anomaly-publisher.ts';
 import { type AnomalyChange, createAnomalyStore } from './adapters/anomaly-store.pg.ts';
 import { createDeadLetterSink } from './adapters/dead-letters.pg.ts';
 import { startMqttSource } from './adapters/mqtt-source.ts';
-import { createOccupancyFollower } from './adapters/occupancy-follower.ts';
 import { createStateStore } from './adapters/state-store.pg.ts';
 import { createInfluxTelemetrySink } from './adapters/telemetry-sink.influx.ts';
 import { createPgTelemetrySink } from './adapters/telemetry-sink.pg.ts';
 import type { TelemetrySink } from './adapters/telemetry-sink.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
-import { createConfigResolver } from './rule-config.ts';
+import { type BuildPipeline, buildForSite, createSiteFollower } from './site-follower.ts';
 
 export interface IngestDeps {
   readonly config: Config;
   readonly mqttUrl: string;
   readonly db: Db;
+  /** The site file: seeds revision 1 of the site document when the database has none (then the latest revision rules). */
   readonly site: SiteFile;
   readonly log: Logger;
   readonly metrics?: IngestMetrics;
@@ -46,6 +38,10 @@ export interface RunningIngest {
   readonly client: MqttClient;
   readonly telemetry: TelemetrySink;
   readonly pipeline: Pipeline;
+  /** The revision of the site document running now (it follows console edits and imports). */
+  readonly siteRevision: number;
+  /** Resolves once every announced revision is applied (tests). */
+  siteSettled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,8 +53,7 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
   checkDetectorRegistry(detectors);
   const metrics = deps.metrics ?? createIngestMetrics();
   const now = deps.now ?? Date.now;
-  // The normalizers read the site file's `sources` (topic bases, ecosystem settings).
-  const site = { ...indexSite(deps.site), sources: deps.site.sources };
+  const current = await loadCurrentSite(db, deps.site);
   const influx = config.influx.url;
   const telemetry =
     influx === undefined
@@ -69,22 +64,30 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
 
   let publish: ((change: AnomalyChange) => void) | undefined;
   const states = createStateStore(db);
-  const pipeline = createPipeline({
-    site,
-    decode: createMessageDecoder(site),
-    detectors,
-    configFor: createConfigResolver(deps.site, detectors),
-    anomalies: createAnomalyStore(db, states),
-    states,
-    telemetry,
-    deadLetters: createDeadLetterSink(db, log.child({ module: 'ingest.dead-letters' }), { onRetry: () => metrics.storeRetries.inc({ what: 'dead-letter' }) }),
-    onAnomalyChange: (change) => publish?.(change),
-    metrics,
-    log: log.child({ module: 'ingest.pipeline' }),
-    maxPayloadBytes: config.maxPayloadBytes,
-    ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
-    ...(deps.storm ? { storm: deps.storm } : {}),
+  const anomalies = createAnomalyStore(db, states);
+  const deadLetters = createDeadLetterSink(db, log.child({ module: 'ingest.dead-letters' }), {
+    onRetry: () => metrics.storeRetries.inc({ what: 'dead-letter' }),
   });
+  // Everything that depends on the site is built per revision (site-follower.ts swaps it).
+  const build: BuildPipeline = (parts) =>
+    createPipeline({
+      ...parts,
+      detectors,
+      anomalies,
+      states,
+      telemetry,
+      deadLetters,
+      onAnomalyChange: (change) => publish?.(change),
+      metrics,
+      log: log.child({ module: 'ingest.pipeline' }),
+      maxPayloadBytes: config.maxPayloadBytes,
+      ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
+      ...(deps.storm ? { storm: deps.storm } : {}),
+    });
+  const first = buildForSite(current.site, current.revision, detectors, build, log);
+  const site = first.site;
+  const follower = createSiteFollower({ db, first, detectors, build, log });
+  const pipeline = follower.pipeline;
   await pipeline.start();
 
   const source = await startMqttSource(
@@ -92,13 +95,17 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
     {
       mqtt: { ...config.mqtt, url: deps.mqttUrl },
       clientId: config.ingest.clientId,
-      filters: subscriptionFilters(site),
+      // Read on every (re)connect: the current revision's filters.
+      get filters() {
+        return follower.filters;
+      },
       shareGroup: config.scale.shareGroup,
-      control: createOccupancyFollower(site, log.child({ module: 'ingest.occupancy' })),
+      control: follower.control,
     },
     log,
   );
   const client = source.client;
+  follower.attach(client, config.scale.shareGroup);
   publish = createAnomalyPublisher(client, log);
 
   let ticking: Promise<void> | undefined;
@@ -113,19 +120,27 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
   const snapshotTimer = setInterval(() => void pipeline.snapshot(), deps.snapshotEveryMs ?? 5000);
   tickTimer.unref();
   snapshotTimer.unref();
-  log.info({ telemetry: influx ? 'influxdb' : 'embedded', site: site.siteId, detectors: detectors.map((d) => d.id) }, 'ingest running');
+  log.info(
+    { telemetry: influx ? 'influxdb' : 'embedded', site: site.siteId, siteRevision: current.revision, detectors: detectors.map((d) => d.id) },
+    'ingest running',
+  );
 
   return {
     metrics,
     client,
     telemetry,
     pipeline,
+    get siteRevision() {
+      return follower.revision;
+    },
+    siteSettled: () => follower.settled(),
     async stop() {
       clearInterval(tickTimer);
       clearInterval(snapshotTimer);
       // Stop taking messages (those not acknowledged are redelivered to the next start), finish
       // storing what was taken, publish its anomaly events, then leave the broker.
       source.pause();
+      await follower.settled();
       await ticking;
       await pipeline.drain();
       // Everything, in bounded rounds (a database that is gone must not hold the shutdown forever).

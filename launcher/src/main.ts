@@ -9,9 +9,10 @@ import { startStack } from './stack.ts';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { demo: process.env['DUTYROOM_DEMO'] ?? true });
   const log = createLogger(config.logLevel);
-  const site = await loadSiteFile(config.siteFile);
+  const fromFile = await loadSiteFile(config.siteFile);
   const consoleDir = fileURLToPath(new URL('../../console/build', import.meta.url));
-  const stack = await startStack({ config, site, log, consoleDir });
+  const stack = await startStack({ config, site: fromFile, log, consoleDir });
+  const site = stack.current.site;
   const simulator = config.simulator.enabled
     ? await startDemoPlayer(site, { url: stack.mqttUrl }, config.simulator, log.child({ module: 'simulator' }))
     : undefined;
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const demo = stack.server.demo;
   const lines = [
     '',
-    `  Dutyroom 值班室 — ${site.site.name}`,
+    `  Dutyroom 值班室 — ${site.site.name} (site data revision ${stack.current.revision})`,
     `  Console:   ${stack.server.url}`,
     demo
       ? `  Demo login: ${demo.username} / ${demo.password}   (demo mode: never use these accounts on a real site)`

@@ -8,3 +8,4 @@ export * from './logger.ts';
 export * from './mqtt-connect.ts';
 export * from './repositories/anomaly-rows.ts';
 export * from './site-file.ts';
+export * from './site-revisions.ts';

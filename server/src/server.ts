@@ -1,12 +1,15 @@
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
-import { type Config, detectors, indexSite, type SiteFile } from '@dutyroom/domain';
-import type { Db, Logger } from '@dutyroom/platform';
+import { type Config, detectors, type SiteFile } from '@dutyroom/domain';
+import { type Db, type Logger, loadCurrentSite } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { type AppServices, buildApp } from './http/app.ts';
+import type { ConsoleParts } from './http/console-parts.ts';
 import { type AnomalyFollower, startAnomalyFollower } from './jobs/anomaly-follower.ts';
 import { createOccupancyPublisher } from './jobs/occupancy-publisher.ts';
+import { startSiteRevisionFollower } from './jobs/site-revision-follower.ts';
+import { createSiteRevisionPublisher } from './jobs/site-revision-publisher.ts';
 import { type SlaTicker, startSlaTicker } from './jobs/sla-ticker.ts';
 import { type Notify, startNotify } from './notify/index.ts';
 import { createBroadcast, createLateBroadcast } from './realtime/broadcast.ts';
@@ -23,10 +26,12 @@ import { createDirectory } from './services/directory.ts';
 import { createDrillService } from './services/drill.service.ts';
 import { createEscalations, type Escalations } from './services/escalations.ts';
 import { createHandoverService } from './services/handover.service.ts';
+import { createLiveSite } from './services/live-site.ts';
 import { createPhotosService } from './services/photos.service.ts';
 import { createReportsService } from './services/reports.service.ts';
 import { createReturnVisitsService } from './services/return-visits.service.ts';
 import { createRosterService } from './services/roster.service.ts';
+import { createSiteConfigService } from './services/site-config.service.ts';
 import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
 import { createSiteSetupService } from './services/site-setup.service.ts';
 import { createStewardService } from './services/steward.service.ts';
@@ -40,6 +45,7 @@ import { createTelemetryService } from './telemetry/telemetry.service.ts';
 export interface ServerDeps {
   readonly config: Config;
   readonly db: Db;
+  /** The site file: seeds revision 1 of the site document when the database has none (then the latest revision rules). */
   readonly site: SiteFile;
   readonly mqttUrl: string;
   readonly log: Logger;
@@ -80,19 +86,23 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const { config, db } = deps;
   const log = deps.log.child({ module: 'server' });
   const now = deps.now ?? Date.now;
-  const site = indexSite(deps.site);
+  // The latest revision of the site document is the truth; the file only seeds revision 1 (docs/configuration.md §Site data).
+  const started = await loadCurrentSite(db, deps.site);
+  const liveSite = createLiveSite(started.site, started.revision);
+  const siteFile = liveSite.file;
+  const site = liveSite.index;
   await db.transaction(async (tx) => {
-    await syncSite(tx, deps.site);
+    await syncSite(tx, started.site);
     await applyOccupancyEdits(tx, site.siteId);
   });
 
   const auth = createAuthService(db, now);
-  const demoAccounts = config.demo ? await auth.ensureDemoAccounts(deps.site) : [];
+  const demoAccounts = config.demo ? await auth.ensureDemoAccounts(siteFile) : [];
   const demo = demoAccounts[0];
   let io: RealtimeServer | undefined;
   const roster = createRosterService({
     db,
-    site: deps.site,
+    site: siteFile,
     now,
     onChange: () => {
       if (io !== undefined) refreshGridRooms(io, scope, site.siteId).catch((error: unknown) => log.error({ err: error }, 'grid rooms not refreshed'));
@@ -101,7 +111,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const scope = createGridScope({ siteId: site.siteId, roster: roster.current, now });
   const notify = await startNotify({
     db,
-    site: deps.site,
+    site: siteFile,
     index: site,
     roster,
     scope,
@@ -127,18 +137,19 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   escalations.subscribe((e) => {
     escalationCounter.inc({ kind: e.kind, level: String(e.level) });
   });
-  const unitsWithValve = new Set(deps.site.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id));
+  const valveUnits = (file: SiteFile) => file.units.filter((u) => u.devices.some((d) => d.kind === 'water-meter' && d.hasValve)).map((u) => u.id);
+  const unitsWithValve = new Set(valveUnits(siteFile));
   let commandClient: MqttClient | undefined;
   const occupancy = createOccupancyPublisher({ db, siteId: site.siteId, client: () => commandClient, log: log.child({ module: 'server.occupancy' }) });
   const live = createConsoleLive(
     site.siteId,
-    deps.site.grids.map((g) => g.id),
+    siteFile.grids.map((g) => g.id),
   );
   const telemetryReader = createTelemetryReader(config.influx, db);
-  const consoleParts = {
+  const consoleParts: Mutable<ConsoleParts> = {
     siteMap: createSiteMapService({
       db,
-      site: deps.site,
+      site: siteFile,
       telemetry: telemetryReader,
       now,
       scope,
@@ -148,18 +159,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         occupancy.publishUnit(unit.id).catch((error: unknown) => log.error({ err: error, unitId: unit.id }, 'occupancy edit not announced to the ingest'));
       },
     }),
-    siteSetup: createSiteSetupService(deps.site, detectors),
-    telemetry: createTelemetryService(telemetryReader, deps.site),
+    siteSetup: createSiteSetupService(siteFile, detectors),
+    telemetry: createTelemetryService(telemetryReader, siteFile),
     handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
-    drill: createDrillService({ db, site: deps.site, mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: `${config.server.clientId}-drills`, now }),
+    drill: createDrillService({ db, site: siteFile, mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: `${config.server.clientId}-drills`, now }),
     now,
   };
-  const ctx: WorkOrdersContext = {
+  const ctx: Mutable<WorkOrdersContext> = {
     db,
     site,
-    siteFile: deps.site,
-    policy: deps.site.workOrders,
-    directory: createDirectory(deps.site),
+    siteFile,
+    policy: siteFile.workOrders,
+    directory: createDirectory(siteFile),
     broadcast: withPushes(broadcast, notify, log),
     escalations,
     now,
@@ -172,15 +183,39 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   escalations.subscribe((event) => notify.notifier.onSlaEscalation(event));
   const clocks = createWorkOrderClocks(ctx);
   // Valve commands and occupancy edits go out on the anomaly follower's connection, which starts after the API.
-  const services: AppServices = {
+  const services: Mutable<AppServices> = {
     workOrders,
     clocks,
-    valves: createValveService({ db, site: deps.site, mqtt: () => commandClient, now, log: log.child({ module: 'server.valves' }) }),
+    valves: createValveService({ db, site: siteFile, mqtt: () => commandClient, now, log: log.child({ module: 'server.valves' }) }),
     returnVisits: createReturnVisitsService(ctx),
     reports: createReportsService(ctx),
     audit: createAuditService(ctx),
     photos: createPhotosService(ctx, createPhotoStore(join(config.dataDir, 'server'))),
+    siteConfig: createSiteConfigService({ db, initial: started.site, detectors, onSaved: (next, revision) => applyRevision(next, revision) }),
   };
+  const revisions = createSiteRevisionPublisher({ siteId: site.siteId, client: () => commandClient, now });
+  /**
+   * A new revision (console edit or import) takes effect without a restart: the live site views
+   * follow it, tables derived from it are rebuilt, the relational mirror is synced, then the
+   * ingest is told (it loads the revision from the database and swaps its pipeline).
+   */
+  async function applyRevision(next: SiteFile, revision: number): Promise<void> {
+    if (revision <= liveSite.revision) return;
+    liveSite.replace(next, revision);
+    await db.transaction(async (tx) => {
+      await syncSite(tx, next);
+      await applyOccupancyEdits(tx, site.siteId);
+    });
+    consoleParts.siteSetup = createSiteSetupService(siteFile, detectors);
+    ctx.directory = createDirectory(siteFile);
+    ctx.policy = next.workOrders;
+    unitsWithValve.clear();
+    for (const id of valveUnits(next)) unitsWithValve.add(id);
+    services.valves = createValveService({ db, site: siteFile, mqtt: () => commandClient, now, log: log.child({ module: 'server.valves' }) });
+    if (io !== undefined) await refreshGridRooms(io, scope, site.siteId).catch((error: unknown) => log.error({ err: error }, 'grid rooms not refreshed'));
+    await revisions.publish(revision).catch((error: unknown) => log.error({ err: error, revision }, 'site revision not announced to the ingest'));
+    log.info({ revision }, 'site revision applied');
+  }
 
   let ready = false;
   const { app, routes } = await buildApp({
@@ -188,7 +223,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     db,
     auth,
     services: () => services,
-    siteName: deps.site.site.name,
+    siteName: siteFile.site.name,
     demo,
     demoAccounts,
     siteId: site.siteId,
@@ -244,6 +279,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   commandClient = follower.client;
   // Retained announcements can be lost with a broker's state: announce every stored edit again.
   await occupancy.publishAll();
+  await revisions.publish(liveSite.revision);
+  const revisionFollower = await startSiteRevisionFollower({
+    mqtt: { ...config.mqtt, url: deps.mqttUrl },
+    clientId: `${config.server.clientId}-site-${process.pid}-${port}`,
+    siteId: site.siteId,
+    db,
+    current: () => liveSite.revision,
+    apply: applyRevision,
+    log: log.child({ module: 'server.site-revisions' }),
+  });
   await follower.sweep();
   const slaTicker = startSlaTicker(clocks, log.child({ module: 'server.sla-ticker' }), deps.slaTickEveryMs ?? 5000);
   ready = true;
@@ -266,6 +311,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       live.stop();
       await slaTicker.stop();
       await follower.stop();
+      await revisionFollower.stop();
       await notify.stop();
       await consoleParts.drill.stop();
       await realtime.close();
@@ -288,3 +334,5 @@ function withPushes(base: Broadcast, notify: Notify, log: Logger): Broadcast {
     },
   };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

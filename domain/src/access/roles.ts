@@ -39,7 +39,7 @@ export const permissions = [
   'drills:run',
   /** The site map and one unit's page (occupancy, devices, readings, history); scoped by grid for stewards. */
   'site:read',
-  /** The site file's setup screen (devices, grids, people, thresholds), read-only. */
+  /** The site's setup screen (devices, grids, people, thresholds) and the revision list, read-only. */
   'site:setup',
   /** 入住状态: change a unit's occupancy (vacant, custody with start readings…), on units in scope. */
   'occupancy:edit',
@@ -53,6 +53,7 @@ export const permissions = [
   'shift:write',
   /** Remote valve commands (关阀): the SOP's first step for water in an empty unit, confirmed and audited. */
   'valve:command',
+  /** Edit, import and export the site document (devices, grids, unit facts, people, thresholds); it holds owners' phones. */
   'site:manage',
   'users:manage',
 ] as const;

@@ -98,10 +98,11 @@ const buildingSchema = z.strictObject({
   devices: z.array(deviceSchema).default([]),
 });
 
+export const personRoles = ['steward', 'operator', 'customer-service', 'maintenance', 'security', 'cleaning', 'supervisor', 'manager'] as const;
 const personSchema = z.strictObject({
   id,
   name: z.string().min(1),
-  role: z.enum(['steward', 'operator', 'customer-service', 'maintenance', 'security', 'cleaning', 'supervisor', 'manager']),
+  role: z.enum(personRoles),
   phone: z.string().optional(),
   /** The department a supervisor or manager heads, or one that differs from the role's usual one. */
   department: z.enum(departments).optional(),
@@ -211,3 +212,13 @@ export type SiteDevice = z.infer<typeof deviceSchema>;
 export type SiteUnit = z.infer<typeof unitSchema>;
 export type Occupancy = z.infer<typeof occupancySchema>;
 export type SiteArea = z.infer<typeof areaSchema>;
+/** The parts the console edits one at a time (site-config routes); the whole document is checked by `siteFileSchema`. */
+export {
+  areaSchema as siteAreaSchema,
+  deviceSchema as siteDeviceSchema,
+  gridSchema as siteGridSchema,
+  ownerSchema as siteOwnerSchema,
+  personSchema as sitePersonSchema,
+};
+export type SitePerson = z.infer<typeof personSchema>;
+export type SiteGrid = z.infer<typeof gridSchema>;

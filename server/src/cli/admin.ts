@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig, loadSiteFile, openDatabase, SiteFileError } from '@dutyroom/platform';
 import { ServiceError } from '../services/errors.ts';
 import { runAdmin } from './admin-commands.ts';
+import { importSiteCommand } from './import-site.ts';
 
 /** Reads a password: hidden and asked twice on a terminal, the first line of standard input otherwise. */
 async function readPassword(prompt: string): Promise<string> {
@@ -44,6 +45,11 @@ async function main(): Promise<void> {
   const site = await loadSiteFile(config.siteFile);
   const db = await openDatabase(config);
   try {
+    const [command, ...rest] = process.argv.slice(2);
+    if (command === 'import-site') {
+      await importSiteCommand(rest, { db, mqtt: config.mqtt, print: (line) => process.stdout.write(`${line}\n`), now: Date.now });
+      return;
+    }
     await runAdmin(process.argv.slice(2), { db, siteId: site.site.id, readPassword, print: (line) => process.stdout.write(`${line}\n`), now: Date.now });
   } finally {
     await db.close();

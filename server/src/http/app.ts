@@ -12,6 +12,7 @@ import { ServiceError } from '../services/errors.ts';
 import { MAX_PHOTO_BYTES, type PhotosService } from '../services/photos.service.ts';
 import type { ReportsService } from '../services/reports.service.ts';
 import type { ReturnVisitsService } from '../services/return-visits.service.ts';
+import type { SiteConfigService } from '../services/site-config.service.ts';
 import type { ValveService } from '../services/valve.service.ts';
 import type { WorkOrderClocks } from '../services/work-order-clocks.service.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
@@ -33,6 +34,7 @@ import { createRouter, type RegisteredRoute } from './router.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { sessionToken } from './session-token.ts';
 import { siteRoutes } from './site.routes.ts';
+import { siteConfigRoutes } from './site-config.routes.ts';
 import { stewardRoutes } from './steward.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { telemetryRoutes } from './telemetry.routes.ts';
@@ -47,6 +49,7 @@ export interface AppServices {
   readonly reports: ReportsService;
   readonly audit: AuditService;
   readonly photos: PhotosService;
+  readonly siteConfig: SiteConfigService;
 }
 
 export interface AppDeps {
@@ -114,6 +117,7 @@ export async function buildApp(deps: AppDeps) {
   );
 
   siteRoutes(router, deps);
+  siteConfigRoutes(router, { siteConfig: () => services().siteConfig });
   telemetryRoutes(router, deps);
   handoverRoutes(router, deps);
   drillRoutes(router, deps);

@@ -5,7 +5,7 @@ import { requirePermission } from '../services/access.ts';
 import { ServiceError } from '../services/errors.ts';
 import { parseInput } from './validate.ts';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a route declares: the same schemas validate the request and describe it in /api/v1/openapi.json. */
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {

@@ -7,7 +7,9 @@ const unitParams = z.object({ unitId: z.string().regex(/^[\w.-]{1,64}$/, 'a unit
 
 /** The site map (buildings → floors → units), one unit's detail, occupancy editing, the site file's setup. */
 export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
-  const { siteMap, siteSetup } = deps.consoleParts;
+  // Read at each request: a new revision of the site document replaces these services.
+  const siteMap = () => deps.consoleParts.siteMap;
+  const siteSetup = () => deps.consoleParts.siteSetup;
   router.route(
     {
       method: 'GET',
@@ -17,7 +19,7 @@ export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
       tag: 'site',
       response: siteMapDtoSchema,
     },
-    async ({ user }) => siteMap.map(user),
+    async ({ user }) => siteMap().map(user),
   );
   router.route(
     {
@@ -28,7 +30,7 @@ export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
       tag: 'site',
       response: siteSetupDtoSchema,
     },
-    async ({ user }) => siteSetup.setup(user),
+    async ({ user }) => siteSetup().setup(user),
   );
   router.route(
     {
@@ -40,7 +42,7 @@ export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
       params: unitParams,
       response: unitDetailDtoSchema,
     },
-    async ({ user, params }) => siteMap.unit(user, params.unitId),
+    async ({ user, params }) => siteMap().unit(user, params.unitId),
   );
   router.route(
     {
@@ -53,6 +55,6 @@ export function siteRoutes(router: Router, deps: ConsoleRouteDeps): void {
       body: occupancyUpdateSchema,
       response: unitDetailDtoSchema,
     },
-    async ({ user, params, body }) => siteMap.updateOccupancy(user, params.unitId, body),
+    async ({ user, params, body }) => siteMap().updateOccupancy(user, params.unitId, body),
   );
 }

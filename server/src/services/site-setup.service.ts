@@ -2,9 +2,9 @@ import type { AnyDetector, SiteFile, SiteSetupDto, UserDto } from '@dutyroom/dom
 import { requirePermission } from './access.ts';
 
 /**
- * The site file's setup for the admin screen, read-only: the file is the source of truth for
- * devices, grids, the roster and thresholds (edited there, reloaded at start); occupancy is the
- * one thing edited in the console.
+ * The site's setup for the admin screen, read-only, from the current revision of the site
+ * document (rebuilt by server.ts when a new revision is saved; edits go through
+ * site-config.service.ts). Occupancy is edited on the map.
  */
 export function createSiteSetupService(site: SiteFile, detectors: readonly AnyDetector[]) {
   const peopleById = new Map(site.people.map((p) => [p.id, p.name]));

@@ -49,7 +49,7 @@ describe('users and roles API', () => {
   it('names the field at fault in a bad request', async () => {
     const bad = await call(admin, 'POST', '/api/v1/users', { username: 'no spaces', displayName: '', role: 'king' });
     expect(bad.status).toBe(400);
-    const paths = (bad.body?.['error'] as { issues: { path: string }[] }).issues.map((i) => i.path).sort();
+    const paths = ((bad.body?.['error'] as { issues?: { path: string }[] } | undefined)?.issues ?? []).map((i) => i.path).sort();
     expect(paths).toEqual(['body.displayName', 'body.role', 'body.username']);
     const unknownPerson = await call(admin, 'POST', '/api/v1/users', { username: 'ghost', displayName: '鬼', role: 'steward', personId: 'nobody' });
     expect(unknownPerson).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION' } } });
@@ -70,14 +70,19 @@ describe('users and roles API', () => {
     expect(created.body?.['user']).toMatchObject({ username: 'new.desk', role: 'customer-service', disabled: false });
     expect(await loginStatus('new.desk', otp)).toBe(200);
     expect(JSON.stringify(await users())).not.toContain(otp);
-    const taken = await call(admin, 'POST', '/api/v1/users', { username: 'new.desk', displayName: 'again', role: 'operator', password: 'a sound passphrase 1' });
+    const taken = await call(admin, 'POST', '/api/v1/users', {
+      username: 'new.desk',
+      displayName: 'again',
+      role: 'operator',
+      password: 'a sound passphrase 1',
+    });
     expect(taken).toMatchObject({ status: 409 });
     expect(JSON.stringify(taken.body)).toContain('username');
   });
 
   it('changes a role and disables an account: its sessions and live consoles end at once; enabling lets it back', async () => {
     const created = await call(admin, 'POST', '/api/v1/users', { username: 'temp', displayName: '临时', role: 'operator', password: 'a sound passphrase 2' });
-    const id = (created.body?.['user'] as UserAccountDto).id;
+    const id = (created.body?.['user'] as UserAccountDto | undefined)?.id ?? '';
     const session = await login(stack.server.url, 'temp', 'a sound passphrase 2');
     const socket = await consoleSocket(stack.server.url, session);
     let dropped = false;

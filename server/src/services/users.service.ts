@@ -128,8 +128,17 @@ export function createUsersService(deps: {
             `select id from users where site_id = $1 and role = 'admin' and not disabled order by id for update`,
             [siteId],
           );
-          if (leavesNoAdmin(rows.map((r) => String(r.id)), id, next))
-            throw new ServiceError('CONFLICT', `${change.role !== undefined ? 'role' : 'disabled'}: this is the last active admin account; make another admin first`);
+          if (
+            leavesNoAdmin(
+              rows.map((r) => String(r.id)),
+              id,
+              next,
+            )
+          )
+            throw new ServiceError(
+              'CONFLICT',
+              `${change.role !== undefined ? 'role' : 'disabled'}: this is the last active admin account; make another admin first`,
+            );
         }
         await tx.query('update users set role = $2, disabled = $3, display_name = $4, person_id = $5 where id = $1', [
           before.id,
@@ -145,10 +154,17 @@ export function createUsersService(deps: {
         const changes: Record<string, { from: unknown; to: unknown }> = {};
         if (roleChanged) changes['role'] = { from: before.role, to: next.role };
         if (next.disabled !== before.disabled) changes['disabled'] = { from: before.disabled, to: next.disabled };
-        if (change.displayName !== undefined && change.displayName !== before.display_name) changes['displayName'] = { from: before.display_name, to: change.displayName };
+        if (change.displayName !== undefined && change.displayName !== before.display_name)
+          changes['displayName'] = { from: before.display_name, to: change.displayName };
         if (change.personId !== undefined && change.personId !== before.person_id) changes['personId'] = { from: before.person_id, to: change.personId };
         const action = disabling ? 'user.disabled' : next.disabled !== before.disabled ? 'user.enabled' : roleChanged ? 'user.role-changed' : 'user.updated';
-        await audit(tx, { actor: actor.username, action, subjectType: 'user', subjectId: id, detail: { siteId, username: before.username, changes, sessionsEnded: sessions } });
+        await audit(tx, {
+          actor: actor.username,
+          action,
+          subjectType: 'user',
+          subjectId: id,
+          detail: { siteId, username: before.username, changes, sessionsEnded: sessions },
+        });
         return load(tx, id);
       });
       if (ended) deps.onSessionsEnded?.(id);
@@ -181,4 +197,3 @@ export function createUsersService(deps: {
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
-

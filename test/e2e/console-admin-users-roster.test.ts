@@ -92,4 +92,16 @@ describe.skipIf(!chromiumPresent)('admin: users and roster in Chromium', () => {
     await row.waitFor({ state: 'detached' });
     await expect(roster.locator('[data-testid="on-duty-now"]').innerText()).resolves.not.toBe('李管家');
   });
+  it('opens a unit from the site map by keyboard (one delegated handler serves every cell)', async () => {
+    const page = await openConsole(browser, stack.server.url, 'admin', 'test-password', '/map');
+    const cell = page.locator('[data-testid="unit-cell"][data-unit="1-1-102"]');
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="unit-panel"][data-unit="1-1-102"]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="unit-cell"][data-unit="2-1-101"]').focus();
+    await page.keyboard.press('Space');
+    await page.locator('[data-testid="unit-panel"][data-unit="2-1-101"]').waitFor();
+    await page.close();
+  });
 });

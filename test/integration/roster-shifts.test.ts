@@ -33,12 +33,12 @@ describe('roster shifts of a range', () => {
 
     const week = await call('GET', `/api/v1/roster/shifts?from=${now - 24 * HOUR}&to=${now + 24 * HOUR}`);
     expect(week.status).toBe(200);
-    expect((week.body?.['items'] as { personId: string; startsAt: number }[]).map((s) => [s.personId, s.startsAt])).toEqual([
+    expect(((week.body?.['items'] ?? []) as { personId: string; startsAt: number }[]).map((s) => [s.personId, s.startsAt])).toEqual([
       ['li', ended.startsAt],
       ['wang', current.startsAt],
     ]);
     const live = await call('GET', '/api/v1/roster');
-    expect((live.body?.['shifts'] as { personId: string }[]).map((s) => s.personId)).toEqual(['wang', 'li']);
+    expect(((live.body?.['shifts'] ?? []) as { personId: string }[]).map((s) => s.personId)).toEqual(['wang', 'li']);
     expect(live.body?.['onDuty']).toBe('wang');
   });
 

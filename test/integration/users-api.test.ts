@@ -68,8 +68,19 @@ describe('users and roles API', () => {
     const otp = created.body?.['oneTimePassword'] as string;
     expect(otp).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
     expect(created.body?.['user']).toMatchObject({ username: 'new.desk', role: 'customer-service', disabled: false });
-    expect(await loginStatus('new.desk', otp)).toBe(200);
     expect(JSON.stringify(await users())).not.toContain(otp);
+    // The password an admin set: the account may only say who it is and change it, on REST and socket.io.
+    const session = await login(stack.server.url, 'new.desk', otp);
+    expect((await call(session, 'GET', '/api/v1/me')).body?.['user']).toMatchObject({ username: 'new.desk', mustChangePassword: true });
+    expect(await call(session, 'GET', '/api/v1/board')).toMatchObject({ status: 403, body: { error: { code: 'PASSWORD_CHANGE_REQUIRED' } } });
+    await expect(consoleSocket(stack.server.url, session)).rejects.toThrow('PASSWORD_CHANGE_REQUIRED');
+    expect((await byName('new.desk'))?.mustChangePassword).toBe(true);
+    const same = await call(session, 'POST', '/api/v1/me/password', { currentPassword: otp, newPassword: otp });
+    expect(same.status).toBe(400);
+    expect(JSON.stringify(same.body)).toContain('must differ');
+    expect((await call(session, 'POST', '/api/v1/me/password', { currentPassword: otp, newPassword: 'my own desk phrase 5' })).status).toBe(204);
+    expect((await call(session, 'GET', '/api/v1/board')).status).toBe(200);
+    expect((await byName('new.desk'))?.mustChangePassword).toBe(false);
     const taken = await call(admin, 'POST', '/api/v1/users', {
       username: 'new.desk',
       displayName: 'again',
@@ -84,6 +95,9 @@ describe('users and roles API', () => {
     const created = await call(admin, 'POST', '/api/v1/users', { username: 'temp', displayName: '临时', role: 'operator', password: 'a sound passphrase 2' });
     const id = (created.body?.['user'] as UserAccountDto | undefined)?.id ?? '';
     const session = await login(stack.server.url, 'temp', 'a sound passphrase 2');
+    expect((await call(session, 'POST', '/api/v1/me/password', { currentPassword: 'a sound passphrase 2', newPassword: 'a private phrase 22' })).status).toBe(
+      204,
+    );
     const socket = await consoleSocket(stack.server.url, session);
     let dropped = false;
     socket.on('disconnect', () => {
@@ -94,12 +108,12 @@ describe('users and roles API', () => {
     await waitFor(() => dropped, 'the socket of the changed account dropped');
     socket.close();
 
-    const again = await login(stack.server.url, 'temp', 'a sound passphrase 2');
+    const again = await login(stack.server.url, 'temp', 'a private phrase 22');
     expect((await call(admin, 'PATCH', `/api/v1/users/${id}`, { disabled: true })).body?.['user']).toMatchObject({ disabled: true });
     expect((await call(again, 'GET', '/api/v1/me')).status).toBe(401);
-    expect(await loginStatus('temp', 'a sound passphrase 2')).toBe(401);
+    expect(await loginStatus('temp', 'a private phrase 22')).toBe(401);
     expect((await call(admin, 'PATCH', `/api/v1/users/${id}`, { disabled: false })).status).toBe(200);
-    expect(await loginStatus('temp', 'a sound passphrase 2')).toBe(200);
+    expect(await loginStatus('temp', 'a private phrase 22')).toBe(200);
   });
 
   it('resets a password: the old one stops working, every session ends, a generated one is returned once', async () => {
@@ -111,6 +125,7 @@ describe('users and roles API', () => {
     expect((await call(session, 'GET', '/api/v1/me')).status).toBe(401);
     expect(await loginStatus('qian', 'dutyroom-demo')).toBe(401);
     expect(await loginStatus('qian', otp)).toBe(200);
+    expect((await byName('qian'))?.mustChangePassword).toBe(true);
     const chosen = await call(admin, 'POST', `/api/v1/users/${id}/password`, { password: 'the desk passphrase 9' });
     expect(chosen.status).toBe(200);
     expect(chosen.body?.['oneTimePassword']).toBeUndefined();

@@ -13,6 +13,8 @@ export const userAccountDtoSchema = z.object({
   /** The person of the site file this account is (a steward's grids follow it); null for desk accounts. */
   personId: z.string().nullable(),
   disabled: z.boolean(),
+  /** The password was set by an admin and its owner has not changed it yet. */
+  mustChangePassword: z.boolean(),
   createdAt: z.number(),
   /** From the audit log; null when the account never logged in. */
   lastLoginAt: z.number().nullable(),

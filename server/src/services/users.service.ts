@@ -13,12 +13,13 @@ interface AccountRow {
   role: string;
   person_id: string | null;
   disabled: boolean;
+  must_change_password: boolean;
   created_at: number;
   last_login_at: number | null;
 }
 
 // Last login from the audit log (every login leaves a row there), so no column to keep in step.
-const ACCOUNT_SELECT = `select u.id, u.username, u.display_name, u.role, u.person_id, u.disabled,
+const ACCOUNT_SELECT = `select u.id, u.username, u.display_name, u.role, u.person_id, u.disabled, u.must_change_password,
   (extract(epoch from u.created_at) * 1000)::float8 as created_at,
   (select (extract(epoch from max(a.at)) * 1000)::float8 from audit_log a
     where a.action = 'login' and a.subject_type = 'user' and a.subject_id = u.id::text) as last_login_at
@@ -31,6 +32,7 @@ const toAccount = (r: AccountRow): UserAccountDto => ({
   role: r.role,
   personId: r.person_id,
   disabled: r.disabled,
+  mustChangePassword: r.must_change_password,
   createdAt: r.created_at,
   lastLoginAt: r.last_login_at,
 });
@@ -54,7 +56,8 @@ export function leavesNoAdmin(activeAdminIds: readonly string[], targetId: strin
 /**
  * Users and roles for the admin screen: list, create, change role or status, reset a password.
  * Every change is audited in its transaction; a role change, disabling or a reset ends the
- * account's sessions there and then (and its live sockets, through `onSessionsEnded`).
+ * account's sessions there and then (and its live sockets, through `onSessionsEnded`). A password
+ * an admin set, generated or chosen, must be changed by its owner at the first login.
  */
 export function createUsersService(deps: {
   db: Db;
@@ -96,7 +99,7 @@ export function createUsersService(deps: {
       const hash = await hashPassword(password);
       const created = await db.transaction(async (tx) => {
         const { rows } = await tx.query<{ id: number }>(
-          `insert into users (username, display_name, role, site_id, person_id, password_hash) values ($1, $2, $3, $4, $5, $6)
+          `insert into users (username, display_name, role, site_id, person_id, password_hash, must_change_password) values ($1, $2, $3, $4, $5, $6, true)
            on conflict (username) do nothing returning id`,
           [input.username, input.displayName, input.role, siteId, input.personId ?? null, hash],
         );
@@ -180,7 +183,7 @@ export function createUsersService(deps: {
       if (problem !== undefined) throw new ServiceError('VALIDATION', `password: ${problem}`);
       const hash = await hashPassword(password);
       await db.transaction(async (tx) => {
-        await tx.query('update users set password_hash = $2, password_changed_at = now() where id = $1', [target.id, hash]);
+        await tx.query('update users set password_hash = $2, password_changed_at = now(), must_change_password = true where id = $1', [target.id, hash]);
         const sessions = await endSessions(tx, target.id);
         await audit(tx, {
           actor: actor.username,

@@ -66,6 +66,7 @@ export const api = {
   login: (username: string, password: string) => request(z.object({ user: userDtoSchema }), '/api/v1/session', post({ username, password })),
   logout: () => request(z.null(), '/api/v1/session', { method: 'DELETE' }),
   me: () => request(z.object({ user: userDtoSchema }), '/api/v1/me'),
+  changePassword: (currentPassword: string, newPassword: string) => request(z.null(), '/api/v1/me/password', post({ currentPassword, newPassword })),
   board: () => request(boardSnapshotSchema, '/api/v1/board'),
   acknowledge: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/acknowledge`, post({})),
   workOrder: (id: string) => request(workOrderDetailSchema, woPath(id)),

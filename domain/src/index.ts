@@ -35,6 +35,7 @@ export * from './site/device-source-schema.ts';
 export * from './site/notify-schema.ts';
 export * from './site/site-index.ts';
 export * from './site/site-schema.ts';
+export { localParts, localToInstant } from './time/local-time.ts';
 export * from './topics.ts';
 export * from './work-orders/actions.ts';
 export * from './work-orders/call-hours.ts';

@@ -1,3 +1,4 @@
+import { localParts } from '@dutyroom/domain';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../harness/stack.ts';
@@ -82,10 +83,11 @@ describe.skipIf(!chromiumPresent)('admin: users and roster in Chromium', () => {
     await form.locator('button[type="submit"]').click();
     await expect(form.innerText()).resolves.toContain('必填');
 
+    // The form speaks the site's clock (the test site's zone is the default, Asia/Shanghai), not the browser's.
     const local = (at: number) => {
-      const d = new Date(at);
+      const p = localParts(at, 'Asia/Shanghai');
       const pad = (n: number) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+      return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
     };
     await form.locator('select[name="personId"]').selectOption('li');
     await form.locator('input[name="from"]').fill(local(Date.now() - 3_600_000));

@@ -15,15 +15,25 @@ import { mapLayout } from '../../console/src/lib/components/site-map/map-layout.
 
 /** The console's pure parts of the roster editor and the site map (no DOM). */
 
-describe('roster week', () => {
-  const wednesday = new Date(2026, 10, 25, 15, 30).getTime();
+describe('roster week (the site clock, whatever the browser zone)', () => {
+  const SH = 'Asia/Shanghai';
+  /** Wednesday 2026-11-25 15:30 in Shanghai. */
+  const wednesday = Date.UTC(2026, 10, 25, 7, 30);
 
-  it('starts on Monday 00:00 local and moves by weeks', () => {
-    expect(new Date(weekStart(wednesday))).toEqual(new Date(2026, 10, 23));
-    expect(new Date(weekStart(wednesday, -1))).toEqual(new Date(2026, 10, 16));
-    expect(new Date(weekStart(new Date(2026, 10, 29, 23, 59).getTime()))).toEqual(new Date(2026, 10, 23));
-    expect(weekDays(weekStart(wednesday)).map((d) => new Date(d).getDate())).toEqual([23, 24, 25, 26, 27, 28, 29]);
-    expect(new Date(weekEnd(weekStart(wednesday)))).toEqual(new Date(2026, 10, 30));
+  it('starts on Monday 00:00 site time and moves by weeks', () => {
+    expect(new Date(weekStart(wednesday, SH)).toISOString()).toBe('2026-11-22T16:00:00.000Z');
+    expect(new Date(weekStart(wednesday, SH, -1)).toISOString()).toBe('2026-11-15T16:00:00.000Z');
+    // Sunday 23:59 in Shanghai is still that week; Monday 00:00 starts the next.
+    expect(weekStart(Date.UTC(2026, 10, 29, 15, 59), SH)).toBe(weekStart(wednesday, SH));
+    expect(weekStart(Date.UTC(2026, 10, 29, 16, 0), SH)).toBe(weekStart(wednesday, SH, 1));
+    expect(weekDays(weekStart(wednesday, SH), SH).map((d) => new Date(d + 8 * 3_600_000).getUTCDate())).toEqual([23, 24, 25, 26, 27, 28, 29]);
+    expect(weekEnd(weekStart(wednesday, SH), SH) - weekStart(wednesday, SH)).toBe(7 * 86_400_000);
+  });
+
+  it('keeps local midnights across a DST change (a 167-hour week in Berlin in March)', () => {
+    const start = weekStart(Date.UTC(2026, 2, 25, 12), 'Europe/Berlin');
+    expect(new Date(start).toISOString()).toBe('2026-03-22T23:00:00.000Z');
+    expect((weekEnd(start, 'Europe/Berlin') - start) / 3_600_000).toBe(167);
   });
 
   it('places a shift on the week, clipped to it, and nothing outside it', () => {
@@ -46,26 +56,29 @@ describe('roster week', () => {
 
   it('checks the add-shift form, naming every field at fault', () => {
     const people = new Set(['li']);
-    expect(checkShiftForm({ personId: '', from: '', to: 'x' }, people)).toEqual({
+    expect(checkShiftForm({ personId: '', from: '', to: 'x' }, people, SH)).toEqual({
       ok: false,
       errors: { personId: 'required', from: 'required', to: 'invalid' },
     });
-    expect(checkShiftForm({ personId: 'zz', from: '2026-11-25T08:00', to: '2026-11-25T08:00' }, people)).toEqual({
+    expect(checkShiftForm({ personId: 'zz', from: '2026-11-25T08:00', to: '2026-11-25T08:00' }, people, SH)).toEqual({
       ok: false,
       errors: { personId: 'unknownPerson', to: 'notAfter' },
     });
-    expect(checkShiftForm({ personId: 'li', from: '2026-11-25T08:00', to: '2026-11-25T20:00' }, people)).toEqual({
+    expect(checkShiftForm({ personId: 'li', from: '2026-11-25T08:00', to: '2026-11-25T20:00' }, people, SH)).toEqual({
       ok: true,
-      shift: { personId: 'li', startsAt: new Date(2026, 10, 25, 8).getTime(), endsAt: new Date(2026, 10, 25, 20).getTime() },
+      shift: { personId: 'li', startsAt: Date.UTC(2026, 10, 25, 0), endsAt: Date.UTC(2026, 10, 25, 12) },
     });
   });
 
-  it('reads and writes datetime-local values in local time', () => {
-    const at = new Date(2026, 0, 2, 3, 4).getTime();
-    expect(toLocalInput(at)).toBe('2026-01-02T03:04');
-    expect(parseLocal(toLocalInput(at))).toBe(at);
-    expect(parseLocal('2026-13-45T99:99')).toBeUndefined();
-    expect(parseLocal('yesterday')).toBeUndefined();
+  it('reads and writes datetime-local values in the site zone, refusing impossible wall times', () => {
+    const at = Date.UTC(2026, 0, 1, 19, 4);
+    expect(toLocalInput(at, SH)).toBe('2026-01-02T03:04');
+    expect(parseLocal(toLocalInput(at, SH), SH)).toBe(at);
+    expect(parseLocal('2026-13-45T99:99', SH)).toBeUndefined();
+    expect(parseLocal('2026-02-30T08:00', SH)).toBeUndefined();
+    expect(parseLocal('yesterday', SH)).toBeUndefined();
+    // 02:30 on the morning clocks go forward does not exist in Berlin.
+    expect(parseLocal('2026-03-29T02:30', 'Europe/Berlin')).toBeUndefined();
   });
 });
 

@@ -1,7 +1,9 @@
+import { localParts, localToInstant } from '@dutyroom/domain';
+
 /**
  * The roster editor's pure parts: the week shown, where each shift sits on it, and the add-shift
- * form's checks. Times are the browser's local time, as the form's datetime-local inputs are; the
- * control room's browsers run in the site's zone.
+ * form's checks. Every date and time is the site's wall clock (its time zone, as the rest of the
+ * console shows times), whatever zone the browser runs in.
  */
 
 export interface ShiftLike {
@@ -11,28 +13,25 @@ export interface ShiftLike {
   readonly endsAt: number;
 }
 
-/** Monday 00:00 (local) of the week containing `at`, moved by `offset` weeks. */
-export function weekStart(at: number, offset = 0): number {
-  const d = new Date(at);
-  d.setHours(0, 0, 0, 0);
-  d.setDate(d.getDate() - ((d.getDay() + 6) % 7) + offset * 7);
-  return d.getTime();
+/** Local midnight `days` after the local date of `at`. */
+function midnight(at: number, timeZone: string, days = 0): number {
+  const p = localParts(at, timeZone);
+  return localToInstant(timeZone, p.year, p.month, p.day + days, 0, 0);
 }
 
-/** The seven midnights of the week (local; a DST day is 23 or 25 hours). */
-export function weekDays(start: number): number[] {
-  return Array.from({ length: 7 }, (_, i) => {
-    const d = new Date(start);
-    d.setDate(d.getDate() + i);
-    return d.getTime();
-  });
+/** Monday 00:00 (site time) of the week containing `at`, moved by `offset` weeks. */
+export function weekStart(at: number, timeZone: string, offset = 0): number {
+  const p = localParts(at, timeZone);
+  const mondayFirst = (new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay() + 6) % 7;
+  return localToInstant(timeZone, p.year, p.month, p.day - mondayFirst + offset * 7, 0, 0);
 }
 
-export function weekEnd(start: number): number {
-  const d = new Date(start);
-  d.setDate(d.getDate() + 7);
-  return d.getTime();
+/** The seven midnights of the week (a day with a DST change is 23 or 25 hours). */
+export function weekDays(start: number, timeZone: string): number[] {
+  return Array.from({ length: 7 }, (_, i) => midnight(start, timeZone, i));
 }
+
+export const weekEnd = (start: number, timeZone: string): number => midnight(start, timeZone, 7);
 
 /** A shift's bar on the week: left and width in percent, clipped to the week; undefined outside it. */
 export function barOf(shift: ShiftLike, start: number, end: number): { left: number; width: number } | undefined {
@@ -54,30 +53,38 @@ export const isCurrent = (shift: ShiftLike, now: number) => shift.startsAt <= no
 
 export type ShiftFormErrors = Partial<Record<'personId' | 'from' | 'to', 'required' | 'unknownPerson' | 'invalid' | 'notAfter'>>;
 
-/** `2026-11-25T08:00` (datetime-local) as epoch ms in local time; undefined when not a date. */
-export function parseLocal(value: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return undefined;
-  const t = new Date(value).getTime();
-  return Number.isNaN(t) ? undefined : t;
+/**
+ * `2026-11-25T08:00` (a datetime-local value) as the instant it names in the site's zone;
+ * undefined when it is no date, or a wall time that does not exist there (a DST gap).
+ */
+export function parseLocal(value: string, timeZone: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2})?$/.exec(value);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const at = localToInstant(timeZone, year, month, day, hour, minute);
+  const back = localParts(at, timeZone);
+  const same = back.year === year && back.month === month && back.day === day && back.hour === hour && back.minute === minute;
+  return same ? at : undefined;
 }
 
-/** epoch ms as datetime-local's value (local time, minutes). */
-export function toLocalInput(at: number): string {
-  const d = new Date(at);
+/** An instant as datetime-local's value in the site's zone (minutes). */
+export function toLocalInput(at: number, timeZone: string): string {
+  const p = localParts(at, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
 /** The add-shift form checked before it is sent (the server checks again); every field's problem at once. */
 export function checkShiftForm(
   form: { personId: string; from: string; to: string },
   people: ReadonlySet<string>,
+  timeZone: string,
 ): { ok: true; shift: { personId: string; startsAt: number; endsAt: number } } | { ok: false; errors: ShiftFormErrors } {
   const errors: ShiftFormErrors = {};
   if (form.personId === '') errors.personId = 'required';
   else if (!people.has(form.personId)) errors.personId = 'unknownPerson';
-  const startsAt = parseLocal(form.from);
-  const endsAt = parseLocal(form.to);
+  const startsAt = parseLocal(form.from, timeZone);
+  const endsAt = parseLocal(form.to, timeZone);
   if (form.from === '') errors.from = 'required';
   else if (startsAt === undefined) errors.from = 'invalid';
   if (form.to === '') errors.to = 'required';

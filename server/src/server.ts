@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
-import { type Config, detectors, type SiteFile } from '@dutyroom/domain';
+import { type Config, detectors, rooms, type SiteFile } from '@dutyroom/domain';
 import { type Db, type Logger, loadCurrentSite } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
@@ -35,6 +35,7 @@ import { createSiteConfigService } from './services/site-config.service.ts';
 import { applyOccupancyEdits, createSiteMapService } from './services/site-map.service.ts';
 import { createSiteSetupService } from './services/site-setup.service.ts';
 import { createStewardService } from './services/steward.service.ts';
+import { createUsersService } from './services/users.service.ts';
 import { createValveService } from './services/valve.service.ts';
 import { createWorkOrderClocks } from './services/work-order-clocks.service.ts';
 import { type Broadcast, dtoOf, type WorkOrdersContext } from './services/work-orders.context.ts';
@@ -230,6 +231,13 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     accounts: {
       roster,
       steward: createStewardService({ db, site, scope, roster, toDto: (record) => dtoOf(ctx, record) }),
+      users: createUsersService({
+        db,
+        siteId: site.siteId,
+        personIds: new Set(deps.site.people.map((p) => p.id)),
+        // A disabled or demoted account's open consoles drop at once (on every server, through Redis).
+        onSessionsEnded: (userId) => io?.in(rooms.user(userId)).disconnectSockets(true),
+      }),
       notifier: () => notify.notifier,
       vapidPublicKey: () => notify.vapidPublicKey,
       findWorkOrder: async (id) => {

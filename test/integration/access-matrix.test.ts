@@ -128,6 +128,11 @@ describe('access: every route and event × every role', () => {
       'POST /api/v1/shift/handovers',
       'POST /api/v1/shift/handovers/:id/take-over',
       'POST /api/v1/drills',
+      'GET /api/v1/users',
+      'POST /api/v1/users',
+      'PATCH /api/v1/users/:id',
+      'POST /api/v1/users/:id/password',
+      'GET /api/v1/roster/shifts',
     ])
       expect(keys).toContain(expected);
     // A route about a grid's record is probed with the real record of each grid, not a placeholder.
@@ -185,6 +190,12 @@ describe('access: every route and event × every role', () => {
     ['POST', '/api/v1/shift/handovers', { operator: 400, 'customer-service': 403, 'steward g1': 403 }],
     ['POST', '/api/v1/drills', { operator: 400, admin: 400, 'customer-service': 403, 'steward g1': 403, maintenance: 403 }],
     ['PATCH', `/api/v1/site/units/${G2_UNIT}/occupancy`, { operator: 403, maintenance: 403, 'customer-service': 400 }],
+    // Users and roles: admin only; an empty body changes nothing (400), so no account is touched here.
+    ['GET', '/api/v1/users', { admin: 200, operator: 403, supervisor: 403, manager: 403, 'customer-service': 403, 'steward g1': 403, maintenance: 403 }],
+    ['POST', '/api/v1/users', { admin: 400, manager: 403, supervisor: 403, operator: 403, 'steward g1': 403 }],
+    ['PATCH', '/api/v1/users/1', { admin: 400, manager: 403, supervisor: 403, 'customer-service': 403, security: 403 }],
+    ['POST', '/api/v1/users/1/password', { admin: 400, manager: 403, operator: 403, 'steward g2': 403 }],
+    ['GET', '/api/v1/roster/shifts', { supervisor: 400, manager: 400, admin: 400, operator: 403, 'steward g1': 403, maintenance: 403 }],
   ] as const)('%s %s answers each role as the matrix says', async (method, path, expected) => {
     for (const [who, status] of Object.entries(expected)) {
       expect(`${who}: ${(await call(who as Who, method, path, method === 'GET' ? undefined : {})).status}`).toBe(`${who}: ${status}`);

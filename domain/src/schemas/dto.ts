@@ -106,6 +106,8 @@ export const userDtoSchema = z.object({
   siteId: z.string(),
   /** The person (site file `people`) this account is; stewards' grids and pushes follow it. */
   personId: z.string().nullable(),
+  /** A password an admin set: the account may only change it (and log out) until it does. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type UserDto = z.infer<typeof userDtoSchema>;
 
@@ -140,6 +142,8 @@ export const errorCodes = [
   'INTERNAL',
   /** 演练: no drill runner is connected for the site (503). */
   'DRILL_RUNNER_ABSENT',
+  /** The account's password was set by an admin: change it first (POST /api/v1/me/password). */
+  'PASSWORD_CHANGE_REQUIRED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -38,6 +38,7 @@ import { siteConfigRoutes } from './site-config.routes.ts';
 import { stewardRoutes } from './steward.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { telemetryRoutes } from './telemetry.routes.ts';
+import { usersRoutes } from './users.routes.ts';
 import { valveRoutes } from './valve.routes.ts';
 import { workOrderRoutes } from './work-orders.routes.ts';
 
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps) {
   pushRoutes(router, { ...deps.accounts, db: deps.db, siteId: deps.siteId });
   rosterRoutes(router, deps.accounts);
   stewardRoutes(router, deps.accounts);
+  usersRoutes(router, deps.accounts);
 
   let document: ReturnType<typeof buildOpenApi> | undefined;
   router.route(

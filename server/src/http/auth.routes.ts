@@ -16,6 +16,7 @@ export function authRoutes(router: Router, deps: { auth: AuthService; secureCook
       url: '/api/v1/sessions',
       summary: 'Log out everywhere: every session of this account on every device ends',
       tag: 'session',
+      duringPasswordChange: true,
       response: z.object({ ended: z.number().int() }),
     },
     async ({ user, reply }) => {
@@ -30,6 +31,7 @@ export function authRoutes(router: Router, deps: { auth: AuthService; secureCook
       url: '/api/v1/me/password',
       summary: 'Change one’s password (the current one is required); every other session ends',
       tag: 'session',
+      duringPasswordChange: true,
       body: changePasswordRequestSchema,
     },
     async ({ user, body, request, reply }) => {

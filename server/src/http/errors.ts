@@ -14,6 +14,7 @@ const statusOf: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   DRILL_RUNNER_ABSENT: 503,
+  PASSWORD_CHANGE_REQUIRED: 403,
 };
 
 /** Fastify's and its plugins' own client errors (malformed JSON, body or file too large, wrong content type). */

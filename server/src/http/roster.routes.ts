@@ -25,6 +25,18 @@ export function rosterRoutes(router: Router, deps: { roster: RosterService }): v
   );
   router.route(
     {
+      method: 'GET',
+      url: '/api/v1/roster/shifts',
+      permission: 'roster:manage',
+      summary: 'Shifts overlapping a time range (at most 31 days), past ones included: the roster editor’s week',
+      tag: 'roster',
+      query: z.strictObject({ from: z.coerce.number().int().nonnegative(), to: z.coerce.number().int().nonnegative() }),
+      response: z.object({ items: z.array(z.object({ id: z.string(), personId: z.string(), startsAt: z.number(), endsAt: z.number() })) }),
+    },
+    async ({ user, query }) => ({ items: [...(await deps.roster.shiftsBetween(user, query.from, query.to))] }),
+  );
+  router.route(
+    {
       method: 'POST',
       url: '/api/v1/roster/shifts',
       permission: 'roster:manage',

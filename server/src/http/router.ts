@@ -29,6 +29,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
    * read; which records the user may touch (grid scope) is the service's first line.
    */
   readonly permission?: Permission;
+  /** Reachable while the account must change its password (who am I, change it, log out everywhere). */
+  readonly duringPasswordChange?: boolean;
 }
 
 export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -61,6 +63,8 @@ export function createRouter(app: FastifyInstance, currentUser: (request: Fastif
           // Access before validation (STYLE §8.6 habit 8): an anonymous caller learns nothing of a route's shape.
           const user = spec.public ? undefined : await currentUser(request);
           if (!spec.public && user === undefined) throw new ServiceError('UNAUTHENTICATED', 'log in first');
+          if (user?.mustChangePassword === true && spec.duringPasswordChange !== true)
+            throw new ServiceError('PASSWORD_CHANGE_REQUIRED', 'change your password first (POST /api/v1/me/password)');
           if (spec.permission !== undefined && siteId !== undefined) requirePermission(user, spec.permission, siteId);
           const params = parseInput(spec.params ?? none, request.params, 'params');
           const query = parseInput(spec.query ?? none, request.query, 'query');

@@ -30,7 +30,14 @@ export function sessionRoutes(router: Router, deps: { auth: AuthService; secureC
     return reply.status(204).send();
   });
   router.route(
-    { method: 'GET', url: '/api/v1/me', summary: 'The logged-in user', tag: 'session', response: z.object({ user: userDtoSchema }) },
+    {
+      method: 'GET',
+      url: '/api/v1/me',
+      summary: 'The logged-in user (mustChangePassword: only a password change is allowed until it is done)',
+      tag: 'session',
+      duringPasswordChange: true,
+      response: z.object({ user: userDtoSchema }),
+    },
     async ({ user }) => {
       if (user === undefined) throw new ServiceError('UNAUTHENTICATED', 'log in first');
       return { user };

@@ -19,6 +19,17 @@ export const rosterRepository = {
     return rows;
   },
 
+  /** Shifts overlapping [from, to): the roster editor's week, past shifts of it included. */
+  async shiftsBetween(db: Queryable, siteId: string, from: number, to: number): Promise<ShiftRow[]> {
+    const { rows } = await db.query<ShiftRow>(
+      `select id::text as id, person_id as "personId", (extract(epoch from starts_at) * 1000)::float8 as "startsAt",
+       (extract(epoch from ends_at) * 1000)::float8 as "endsAt" from roster_shifts
+       where site_id = $1 and ends_at > to_timestamp($2 / 1000.0) and starts_at < to_timestamp($3 / 1000.0) order by starts_at limit 1000`,
+      [siteId, from, to],
+    );
+    return rows;
+  },
+
   async addShift(db: Queryable, siteId: string, shift: Omit<ShiftRow, 'id'>, by: string): Promise<string> {
     const { rows } = await db.query<{ id: string }>(
       `insert into roster_shifts (site_id, person_id, starts_at, ends_at, created_by)

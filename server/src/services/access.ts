@@ -26,6 +26,8 @@ export function requireUser(user: UserDto | undefined): UserDto {
 /** The user holds `permission` on this site. */
 export function requirePermission(user: UserDto | undefined, permission: Permission, siteId: string): UserDto {
   const u = requireUser(user);
+  // A password an admin set is known to the admin: nothing but changing it until its owner does.
+  if (u.mustChangePassword === true) throw new ServiceError('PASSWORD_CHANGE_REQUIRED', 'change your password first (POST /api/v1/me/password)');
   if (u.siteId !== siteId || !can(u.role, permission)) throw new ServiceError('FORBIDDEN', `this account may not do ${permission} here`);
   return u;
 }

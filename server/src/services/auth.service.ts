@@ -28,8 +28,9 @@ interface UserRow {
   person_id: string | null;
   password_hash: string;
   disabled: boolean;
+  must_change_password: boolean;
 }
-const USER_COLUMNS = 'u.id, u.username, u.display_name, u.role, u.site_id, u.person_id, u.password_hash, u.disabled';
+const USER_COLUMNS = 'u.id, u.username, u.display_name, u.role, u.site_id, u.person_id, u.password_hash, u.disabled, u.must_change_password';
 const toUser = (r: UserRow): UserDto => ({
   id: String(r.id),
   username: r.username,
@@ -37,6 +38,7 @@ const toUser = (r: UserRow): UserDto => ({
   role: r.role,
   siteId: r.site_id,
   personId: r.person_id,
+  ...(r.must_change_password ? { mustChangePassword: true } : {}),
 });
 
 export interface NewUser {
@@ -110,11 +112,15 @@ export function createAuthService(db: Db, now: () => number) {
     async changePassword(user: UserDto, currentToken: string | undefined, current: string, next: string): Promise<void> {
       const row = await findUser('u.id', Number(user.id));
       if (row === undefined || !(await verifyPassword(current, row.password_hash))) throw new ServiceError('FORBIDDEN', 'the current password is wrong');
-      const problem = passwordProblem(next, row.username);
+      const problem = next === current ? 'must differ from the current one' : passwordProblem(next, row.username);
       if (problem !== undefined) throw new ServiceError('VALIDATION', `new password: ${problem}`);
       const hash = await hashPassword(next);
       await db.transaction(async (tx) => {
-        await tx.query('update users set password_hash = $2, password_changed_at = to_timestamp($3 / 1000.0) where id = $1', [row.id, hash, now()]);
+        await tx.query('update users set password_hash = $2, password_changed_at = to_timestamp($3 / 1000.0), must_change_password = false where id = $1', [
+          row.id,
+          hash,
+          now(),
+        ]);
         await tx.query('delete from sessions where user_id = $1 and token_hash <> $2', [row.id, sha256(currentToken ?? '')]);
         await audit(tx, { actor: row.username, action: 'password-changed', subjectType: 'user', subjectId: String(row.id) });
       });
@@ -130,7 +136,7 @@ export function createAuthService(db: Db, now: () => number) {
       return db.transaction(async (tx) => {
         const { rows } = await tx.query<UserRow>(
           `insert into users (username, display_name, role, site_id, person_id, password_hash) values ($1, $2, $3, $4, $5, $6)
-           on conflict (username) do nothing returning id, username, display_name, role, site_id, person_id, password_hash, disabled`,
+           on conflict (username) do nothing returning id, username, display_name, role, site_id, person_id, password_hash, disabled, must_change_password`,
           [input.username, input.displayName, input.role, input.siteId, input.personId, hash],
         );
         const row = rows[0];

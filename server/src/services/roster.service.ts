@@ -61,6 +61,14 @@ export function createRosterService(deps: { db: Db; site: SiteFile; now: () => n
       deps.onChange?.(target);
     },
 
+    /** Shifts overlapping [from, to) (at most 31 days), for the roster editor. */
+    async shiftsBetween(user: UserDto | undefined, from: number, to: number): Promise<readonly ShiftRow[]> {
+      requirePermission(user, 'roster:manage', siteId);
+      if (to <= from) throw new ServiceError('VALIDATION', 'query.to: must be after from');
+      if (to - from > 31 * 86_400_000) throw new ServiceError('VALIDATION', 'query.to: at most 31 days after from');
+      return rosterRepository.shiftsBetween(db, siteId, from, to);
+    },
+
     async addShift(user: UserDto | undefined, shift: { personId: string; startsAt: number; endsAt: number }): Promise<string> {
       const u = requirePermission(user, 'roster:manage', siteId);
       if (!people.has(shift.personId)) throw new ServiceError('NOT_FOUND', `no person ${shift.personId}`);

@@ -39,8 +39,10 @@ export class ApiError extends Error {
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /** Fetches JSON from our API and parses it with the domain schema; errors become ApiError. */
-async function request<S extends z.ZodType>(schema: S, path: string, init: RequestInit = {}): Promise<z.infer<S>> {
-  const response = await fetch(path, { credentials: 'same-origin', ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+export async function request<S extends z.ZodType>(schema: S, path: string, init: RequestInit = {}): Promise<z.infer<S>> {
+  // No JSON content type without a body: Fastify refuses an empty body declared as JSON (a DELETE).
+  const json = init.body === undefined ? {} : { 'content-type': 'application/json' };
+  const response = await fetch(path, { credentials: 'same-origin', ...init, headers: { ...json, ...init.headers } });
   const body: unknown = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const parsed = errorBodySchema.safeParse(body);
@@ -64,6 +66,7 @@ export const api = {
   login: (username: string, password: string) => request(z.object({ user: userDtoSchema }), '/api/v1/session', post({ username, password })),
   logout: () => request(z.null(), '/api/v1/session', { method: 'DELETE' }),
   me: () => request(z.object({ user: userDtoSchema }), '/api/v1/me'),
+  changePassword: (currentPassword: string, newPassword: string) => request(z.null(), '/api/v1/me/password', post({ currentPassword, newPassword })),
   board: () => request(boardSnapshotSchema, '/api/v1/board'),
   acknowledge: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/acknowledge`, post({})),
   workOrder: (id: string) => request(workOrderDetailSchema, woPath(id)),

@@ -16,10 +16,7 @@ const APPLIES = Number(process.env['BENCH_APPLIES'] ?? 2000);
 const usePostgres = (process.env['BENCH_DB'] ?? 'postgres') === 'postgres';
 const url = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `bench_tx_${process.pid}`;
-const db = await openDatabase(
-  { database: usePostgres ? { url, schema } : { schema: 'public' }, dataDir: '.data/unused' },
-  { inMemory: true },
-);
+const db = await openDatabase({ database: usePostgres ? { url, schema } : { schema: 'public' }, dataDir: '.data/unused' }, { inMemory: true });
 const siteId = 'tx';
 const site = indexSite(benchSite(siteId, 10));
 const device = site.device('wm0') as DeviceContext;
@@ -52,7 +49,15 @@ const cpu = process.cpuUsage(cpuBefore);
 latencies.sort((a, b) => a - b);
 const at = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] as number) * 1000) / 1000;
 console.log(
-  JSON.stringify({ db: usePostgres ? 'postgresql' : 'pglite', applies: APPLIES, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), cpuMicrosPerApply: Math.round((cpu.user + cpu.system) / APPLIES) }),
+  JSON.stringify({
+    db: usePostgres ? 'postgresql' : 'pglite',
+    applies: APPLIES,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: at(1),
+    cpuMicrosPerApply: Math.round((cpu.user + cpu.system) / APPLIES),
+  }),
 );
 await db.close();
 if (usePostgres) {

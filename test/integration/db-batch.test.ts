@@ -15,7 +15,7 @@ const awkward = [
   "''",
   '\\',
   "\\'; drop table anomalies; --",
-  'E\'\\x41\'',
+  "E'\\x41'",
   '$1',
   '$$ dollar $$',
   '-- not a comment',

@@ -64,7 +64,7 @@ interface OpenFacts {
 /** A statement and what to do with its rows once the batch has run. */
 interface Pending {
   readonly statement: Statement;
-  readonly then?: (rows: Row[]) => void;
+  readonly onRows?: (rows: Row[]) => void;
 }
 
 export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
@@ -123,7 +123,7 @@ export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
             batch.map((p) => p.statement),
             options,
           );
-          batch.forEach((p, i) => p.then?.(rows[i]?.rows ?? []));
+          for (const [i, p] of batch.entries()) p.onRows?.(rows[i]?.rows ?? []);
         };
 
         for (const [i, event] of work.events.entries()) {
@@ -143,7 +143,7 @@ export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
                where dedup_key = $1 and status = 'open' returning ${ANOMALY_COLUMNS}`,
                 params: [outageKey, work.readingTs, storableText(event.subject, 200)],
               },
-              then: (rows) => {
+              onRows: (rows) => {
                 row = rows[0];
               },
             });
@@ -181,7 +181,7 @@ export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
                     work.drill,
                   ],
                 },
-                then: (rows) => {
+                onRows: (rows) => {
                   if (rows[0]) changes.push({ change: 'opened', anomaly: toAnomalyDto(rows[0]), via: 'open' });
                 },
               });
@@ -194,7 +194,7 @@ export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
               const via = action.kind;
               pending.push({
                 statement: raise(work, event, key, via === 'flap'),
-                then: (rows) => {
+                onRows: (rows) => {
                   if (rows[0]) changes.push({ change: 'updated', anomaly: toAnomalyDto(rows[0]), via });
                 },
               });
@@ -220,7 +220,7 @@ export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
                  where dedup_key = $1 and status = 'open' returning ${ANOMALY_COLUMNS}`,
                   params: [key, work.readingTs, action.closesWorkOrder],
                 },
-                then: (rows) => {
+                onRows: (rows) => {
                   if (rows[0]) changes.push({ change: 'cleared', anomaly: toAnomalyDto(rows[0]), via: 'clear' });
                 },
               });

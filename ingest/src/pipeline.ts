@@ -64,8 +64,12 @@ const LIVENESS_RULES: ReadonlySet<string> = new Set([DEVICE_OFFLINE_RULE, GATEWA
 /** How long a reading's idempotency key is remembered in memory (at least; docs/ingest.md). */
 const RECENT_KEYS_WINDOW_MS = 10 * 60_000;
 
-/** States per snapshot write: small enough that an anomaly never waits long behind one. */
-const SNAPSHOT_CHUNK = 100;
+/**
+ * States per snapshot write: small enough that an anomaly never waits long behind one. A finding
+ * queued behind a chunk waits for it: 100 states took ≈ 8 ms on PostgreSQL (load 8), 25 ≈ 2 ms
+ * (docs/performance.md), which was the largest part of the latency tail's queueing.
+ */
+const SNAPSHOT_CHUNK = 25;
 /**
  * States per snapshot: with one snapshot every 5 s, at most 400 state rows a second, so snapshots
  * never take the database (with PGlite: the ingest's own thread) from telemetry and findings. Under

@@ -13,7 +13,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
 
-const { url, background, probes } = workerData;
+const { url, background, probes, anomalyFilter } = workerData;
 const port = parentPort;
 const viaMqttJs = process.env['BENCH_GENERATOR'] === 'mqttjs';
 const client = await mqtt.connectAsync(url, { clientId: `bench-load-${process.pid}`, clean: true });
@@ -21,6 +21,23 @@ client.stream.setNoDelay?.(true);
 const totals = new Map();
 let seq = 0;
 let probeIndex = 0;
+
+// BENCH_PROBE_SUBSCRIBER=worker: the anomaly events are received here, not on the ingest's thread,
+// like a building management system of its own: publish → event latency without the ingest's
+// event loop in the receiving path. Send times of probes whose event has not come yet, by device.
+const sentAt = new Map();
+if (anomalyFilter !== undefined) {
+  client.on('message', (_topic, payload) => {
+    const at = performance.timeOrigin + performance.now();
+    if (payload.length === 0) return; // a deleted retained state
+    const deviceId = JSON.parse(payload.toString())?.anomaly?.deviceId;
+    const from = sentAt.get(deviceId);
+    if (from === undefined) return;
+    sentAt.delete(deviceId);
+    port.postMessage({ type: 'latency', ms: at - from });
+  });
+  await client.subscribeAsync(anomalyFilter, { qos: 1 });
+}
 
 /** A QoS 0 PUBLISH packet's fixed header and topic, before the payload [MQTT-3.3.1]. */
 const topicBytes = new Map();
@@ -76,6 +93,10 @@ const publishReading = (device, step, qos) => {
 };
 
 port.on('message', (message) => {
+  if (message.type === 'reset') {
+    sentAt.clear();
+    return;
+  }
   if (message.type === 'stop') {
     void client.endAsync().then(() => process.exit(0));
     return;
@@ -93,9 +114,10 @@ port.on('message', (message) => {
       if (probesSent < probeTarget && probes.length > 0) {
         const device = probes[probeIndex++ % probes.length];
         // Taken before the packet is even encoded: the latency includes the rest of this batch.
-        const sentAt = performance.timeOrigin + performance.now();
+        const at = performance.timeOrigin + performance.now();
         publishReading(device, 0.05, qos);
-        port.postMessage({ type: 'probe', deviceId: device.id, sentAt });
+        if (anomalyFilter === undefined) port.postMessage({ type: 'probe', deviceId: device.id, sentAt: at });
+        else sentAt.set(device.id, at);
         probesSent++;
       } else {
         publishReading(background[backgroundIndex++ % background.length], 0.001, qos);

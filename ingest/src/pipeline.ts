@@ -222,6 +222,42 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return duplicates.length > 0 ? 'duplicate' : 'ignored';
   };
 
+  const receive = (topic: string, payload: Uint8Array, receivedAt: number): Promise<void> => {
+    // performance.now and observe, not startTimer: no closure, hrtime pair and label object per message.
+    const started = performance.now();
+    const writes: Promise<void>[] = [];
+    let outcome: Outcome;
+    try {
+      outcome = handle(topic, payload, receivedAt, writes);
+    } catch (error) {
+      // Defence in depth: whatever slipped through is dead-lettered, never lost and never a crash.
+      log.error({ err: error, topic }, 'message handling failed');
+      writes.push(deadLetter(topic, payload, 'internal-error', (error as Error).message ?? String(error), receivedAt));
+      outcome = 'rejected';
+    }
+    metrics.messages.inc({ outcome });
+    if (writes.length === 0) {
+      metrics.handleSeconds.observe((performance.now() - started) / 1000);
+      return STORED;
+    }
+    backlog++;
+    metrics.backlog.inc();
+    // Most messages have one write (their telemetry row): no Promise.all around it.
+    const stored: Promise<unknown> = writes.length === 1 ? (writes[0] as Promise<void>) : Promise.all(writes);
+    return stored.then(
+      () => {
+        backlog--;
+        metrics.backlog.dec();
+        metrics.handleSeconds.observe((performance.now() - started) / 1000);
+      },
+      (error: unknown) => {
+        backlog--;
+        metrics.backlog.dec();
+        throw error;
+      },
+    );
+  };
+
   return {
     async start() {
       const result = states.restore(await deps.states.load(site.siteId), (id) => site.device(id));
@@ -233,39 +269,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
 
     onMessage(topic, payload, receivedAt) {
-      // performance.now and observe, not startTimer: no closure, hrtime pair and label object per message.
-      const started = performance.now();
-      const writes: Promise<void>[] = [];
-      let outcome: Outcome;
       try {
-        outcome = handle(topic, payload, receivedAt, writes);
+        return receive(topic, payload, receivedAt);
       } catch (error) {
-        // Defence in depth: whatever slipped through is dead-lettered, never lost and never a crash.
-        log.error({ err: error, topic }, 'message handling failed');
-        writes.push(deadLetter(topic, payload, 'internal-error', (error as Error).message ?? String(error), receivedAt));
-        outcome = 'rejected';
+        // As an async function would: a throw (even while dead-lettering a throw) is a rejection, never a crash of the reader.
+        return Promise.reject(error);
       }
-      metrics.messages.inc({ outcome });
-      if (writes.length === 0) {
-        metrics.handleSeconds.observe((performance.now() - started) / 1000);
-        return STORED;
-      }
-      backlog++;
-      metrics.backlog.inc();
-      // Most messages have one write (their telemetry row): no Promise.all around it.
-      const stored: Promise<unknown> = writes.length === 1 ? (writes[0] as Promise<void>) : Promise.all(writes);
-      return stored.then(
-        () => {
-          backlog--;
-          metrics.backlog.dec();
-          metrics.handleSeconds.observe((performance.now() - started) / 1000);
-        },
-        (error: unknown) => {
-          backlog--;
-          metrics.backlog.dec();
-          throw error;
-        },
-      );
     },
 
     async tick(now) {

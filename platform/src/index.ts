@@ -1,5 +1,5 @@
 export * from './config.ts';
-export type { Db, Queryable } from './db/db.ts';
+export type { Db, Queryable, Statement, Transaction } from './db/db.ts';
 export { migrate, migrations } from './db/migrations.ts';
 export { openDatabase } from './db/open-database.ts';
 export { openPostgres } from './db/pg.db.ts';

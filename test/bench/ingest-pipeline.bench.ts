@@ -1,7 +1,9 @@
 /**
  * The pipeline alone, fed in process (no broker): readings/s through decode, guards, every
- * detector and (BENCH_TELEMETRY=pglite, the default) telemetry group-committed into PGlite, or
- * (BENCH_TELEMETRY=none) no telemetry. For `node --cpu-prof`: where the ingest's own time goes.
+ * detector and (BENCH_TELEMETRY=pglite, the default) telemetry group-committed into PGlite,
+ * (BENCH_TELEMETRY=postgres) into PostgreSQL (DATABASE_URL or the test database, own schema; the
+ * server's CPU is not counted), or (BENCH_TELEMETRY=none) no telemetry. For `node --cpu-prof`:
+ * where the ingest's own time goes.
  *
  *   node --import tsx test/bench/ingest-pipeline.bench.ts            # BENCH_METERS (10000), BENCH_MESSAGES (200000)
  */
@@ -16,16 +18,23 @@ import {
   createStateStore,
 } from '@dutyroom/ingest';
 import { createLogger, openDatabase } from '@dutyroom/platform';
+import pg from 'pg';
 import { benchMeters, benchSite } from './bench-site.ts';
 
 const METERS = Number(process.env['BENCH_METERS'] ?? 10_000);
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 200_000);
-const withTelemetry = process.env['BENCH_TELEMETRY'] !== 'none';
+const telemetryTo = process.env['BENCH_TELEMETRY'] ?? 'pglite';
+const withTelemetry = telemetryTo !== 'none';
+const postgresUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `bench_pipe_${process.pid}`;
 
 const siteId = 'pipe';
 const file = benchSite(siteId, METERS);
 const site = { ...indexSite(file), sources: file.sources };
-const db = await openDatabase({ database: { schema: 'public' }, dataDir: '.data/unused' }, { inMemory: true });
+const db = await openDatabase(
+  { database: telemetryTo === 'postgres' ? { url: postgresUrl, schema } : { schema: 'public' }, dataDir: '.data/unused' },
+  { inMemory: true },
+);
 const states = createStateStore(db);
 const pipeline = createPipeline({
   site,
@@ -68,10 +77,16 @@ const cpu = process.cpuUsage(cpuBefore);
 console.log(
   JSON.stringify({
     messages: MESSAGES,
-    telemetry: withTelemetry ? 'pglite' : 'none',
+    telemetry: telemetryTo,
     seconds: Math.round(seconds * 100) / 100,
     perSecond: Math.round(MESSAGES / seconds),
     cpuMicrosPerMessage: Math.round(((cpu.user + cpu.system) / MESSAGES) * 10) / 10,
   }),
 );
 await db.close();
+if (telemetryTo === 'postgres') {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  await client.query(`drop schema if exists ${schema} cascade`);
+  await client.end();
+}

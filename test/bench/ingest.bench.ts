@@ -9,7 +9,8 @@
  *   3. throughput: QoS 0 at stepped rates; sustained = no loss and no growing backlog
  *
  * Environment: BENCH_METERS (10000), BENCH_MEMORY_METERS (100000; 0 skips), BENCH_STEPS ("10000,20000,30000,40000,50000,60000"),
- * BENCH_STEP_SECONDS (5), BENCH_LATENCY_SECONDS (15), BENCH_DB=postgres (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test).
+ * BENCH_STEP_SECONDS (5), BENCH_LATENCY_SECONDS (15), BENCH_DB=postgres (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test),
+ * BENCH_PROBE_SUBSCRIBER=worker (anomaly events received on the load generator's thread instead of the ingest's).
  * Results go to stdout as a table and to .data/bench-ingest.json; docs/performance.md quotes them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ const STEPS = (env['BENCH_STEPS'] ?? '10000,20000,30000,40000,50000,60000').spli
 const STEP_SECONDS = Number(env['BENCH_STEP_SECONDS'] ?? 5);
 const LATENCY_SECONDS = Number(env['BENCH_LATENCY_SECONDS'] ?? 15);
 const usePostgres = env['BENCH_DB'] === 'postgres';
+const subscriberInWorker = env['BENCH_PROBE_SUBSCRIBER'] === 'worker';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,7 +74,11 @@ async function main() {
   const db = await openDatabase(config, { inMemory: true });
   const site = benchSite(siteId, METERS);
   const ingest = await startIngest({ config, mqttUrl: url, db, site, log: createLogger('warn') });
-  results['setup'] = { broker: mosquitto ? 'mosquitto (127.0.0.1:1883)' : 'aedes (embedded)', db: usePostgres ? 'postgresql' : 'pglite (in memory)' };
+  results['setup'] = {
+    broker: mosquitto ? 'mosquitto (127.0.0.1:1883)' : 'aedes (embedded)',
+    db: usePostgres ? 'postgresql' : 'pglite (in memory)',
+    probeSubscriber: subscriberInWorker ? 'load generator thread' : 'ingest thread',
+  };
   console.log('setup', results['setup']);
 
   const processed = async () => (await ingest.metrics.messages.get()).values.reduce((n, v) => n + v.value, 0);
@@ -82,21 +88,28 @@ async function main() {
   const probes = meters.probes.slice(0, 20);
   const withTopic = (id: string) => ({ id, topic: topics.deviceMessage(siteId, id, 'reading') });
   const worker = new Worker(new URL('./load-generator.mjs', import.meta.url), {
-    workerData: { url, background: background.map(withTopic), probes: probes.map(withTopic) },
+    workerData: {
+      url,
+      background: background.map(withTopic),
+      probes: probes.map(withTopic),
+      ...(subscriberInWorker ? { anomalyFilter: topicFilters.anomalies(siteId) } : {}),
+    },
   });
   const sent = new Map<string, number>();
   let published = 0;
   let onDone: ((n: number) => void) | undefined;
-  worker.on('message', (m: { type: string; published?: number; deviceId?: string; sentAt?: number }) => {
+  const latencies: number[] = [];
+  worker.on('message', (m: { type: string; published?: number; deviceId?: string; sentAt?: number; ms?: number }) => {
+    if (m.type === 'latency' && m.ms !== undefined) latencies.push(m.ms);
     if (m.type === 'probe' && m.deviceId !== undefined && m.sentAt !== undefined) sent.set(m.deviceId, m.sentAt);
     if (m.type === 'progress' || m.type === 'done') published = m.published ?? published;
     if (m.type === 'done') onDone?.(m.published ?? 0);
   });
   await new Promise<void>((resolve) => worker.once('message', () => resolve()));
 
-  const latencies: number[] = [];
   const bms = await mqtt.connectAsync(url, { clientId: `${siteId}-bms`, clean: true });
   bms.on('message', (_topic, payload) => {
+    if (subscriberInWorker) return;
     const at = now();
     if (payload.length === 0) return; // a deleted retained state (the clean-up at the end)
     const parsed = anomalyEventSchema.safeParse(JSON.parse(payload.toString()));
@@ -161,6 +174,7 @@ async function main() {
   // Warm-up: every meter once, so each has its state and timer, then let it settle.
   await step(5000, Math.ceil((background.length + probes.length) / 5000), 0, 20);
   for (const id of probes) sent.delete(id);
+  worker.postMessage({ type: 'reset' });
 
   // 3. Latency at 2,000 readings/s.
   const latency: Record<string, unknown> = {};

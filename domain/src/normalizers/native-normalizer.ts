@@ -33,7 +33,7 @@ export const nativeNormalizer: Normalizer = {
           parsed.channel,
           json.value,
           device,
-          { receivedAt: input.receivedAt, contentId: contentHash(input.topic, input.payload) },
+          { receivedAt: input.receivedAt, contentId: () => contentHash(input.topic, input.payload) },
           batch,
         );
       },

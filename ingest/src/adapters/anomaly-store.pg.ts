@@ -1,5 +1,5 @@
 import { type AnomalyDto, type DetectorEvent, type DeviceContext, decideAnomalyAction, dedupKey } from '@dutyroom/domain';
-import { ANOMALY_COLUMNS, type AnomalyRow, type Db, type Queryable, toAnomalyDto } from '@dutyroom/platform';
+import { ANOMALY_COLUMNS, type AnomalyRow, type Db, type Statement, toAnomalyDto } from '@dutyroom/platform';
 import type { StateSnapshot } from '../detector-states.ts';
 import type { StateStore } from './state-store.pg.ts';
 import { storableJson, storableText } from './text.ts';
@@ -56,61 +56,98 @@ type Row = AnomalyRow & { clear_due_at_ms: number | null };
 
 const ts = (param: number) => `to_timestamp($${param} / 1000.0)`;
 
-export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
-  const openRow = async (tx: Queryable, key: string) =>
-    (
-      await tx.query<{ id: string; clear_due_at_ms: number | null }>(
-        `select id::text as id, (extract(epoch from clear_due_at) * 1000)::float8 as clear_due_at_ms
-       from anomalies where dedup_key = $1 and status = 'open' for update`,
-        [key],
-      )
-    ).rows[0];
+/** Facts of an open anomaly that decide what a finding does to it (hold-down.ts). */
+interface OpenFacts {
+  clearDueAt: number | null;
+}
 
-  const raise = async (tx: Queryable, work: AnomalyWork, event: Extract<DetectorEvent, { type: 'raise' }>, key: string, flap: boolean) => {
-    const { rows } = await tx.query<Row>(
-      `update anomalies set
+/** A statement and what to do with its rows once the batch has run. */
+interface Pending {
+  readonly statement: Statement;
+  readonly onRows?: (rows: Row[]) => void;
+}
+
+export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
+  const raise = (work: AnomalyWork, event: Extract<DetectorEvent, { type: 'raise' }>, key: string, flap: boolean): Statement => ({
+    sql: `update anomalies set
          last_seen_at = greatest(last_seen_at, ${ts(2)}), reading_ts = ${ts(2)}, severity = $3,
          evidence = $4::jsonb ${flap ? `|| jsonb_build_object('flaps', flaps + 1)` : ''},
          count = count + 1, version = version + 1
          ${flap ? ', flaps = flaps + 1, clear_due_at = null, clear_requested_at = null, clear_closes_work_order = null' : ''}
        where dedup_key = $1 and status = 'open' returning ${ANOMALY_COLUMNS}`,
-      [key, work.readingTs, event.severity, storableJson(event.evidence)],
-    );
-    return rows[0];
-  };
+    params: [key, work.readingTs, event.severity, storableJson(event.evidence)],
+  });
 
   return {
+    // Two round trips with PostgreSQL (docs/performance.md): the idempotency key and the open
+    // anomalies of every finding, locked, in the first; the writes, the detector states and the
+    // commit in the second. Each finding is decided on the anomaly as the findings before it in
+    // this reading left it, exactly as if each had been applied on its own.
     apply: (work, policy) =>
       db.transaction(async (tx) => {
+        const keys = work.events.map((event) => anomalyKey(work.siteId, event.rule, event.subject, work.drill));
+        const first: Statement[] = [];
         if (work.idempotencyKey !== undefined) {
           // A key seen within the last hour is a replay; older, it is a new observation of the same
           // content (ecosystems without message ids key by content hash: docs/protocol.md §2).
-          const fresh = await tx.query(
-            `insert into processed_events (key, at) values ($1, now()) on conflict (key) do update set at = excluded.at
+          first.push({
+            sql: `insert into processed_events (key, at) values ($1, now()) on conflict (key) do update set at = excluded.at
              where processed_events.at < now() - interval '1 hour' returning key`,
             // Namespaced by site: two sites on one database may name devices alike.
-            [storableText(`${work.siteId}|${work.idempotencyKey}`, 1000)],
-          );
-          if (fresh.rows.length === 0) return { changes: [], clearsDueAt: [], folded: 0, replay: true };
+            params: [storableText(`${work.siteId}|${work.idempotencyKey}`, 1000)],
+          });
         }
+        const distinct = [...new Set(keys)];
+        if (distinct.length > 0) {
+          // In key order, so two workers locking the same anomalies never deadlock.
+          first.push({
+            sql: `select dedup_key, (extract(epoch from clear_due_at) * 1000)::float8 as clear_due_at_ms
+             from anomalies where dedup_key in (${distinct.map((_, i) => `$${i + 1}`).join(', ')}) and status = 'open'
+             order by dedup_key for update`,
+            params: distinct,
+          });
+        }
+        const results = await tx.batch<{ key?: string; dedup_key?: string; clear_due_at_ms?: number | null }>(first);
+        if (work.idempotencyKey !== undefined && results[0]?.rows.length === 0) return { changes: [], clearsDueAt: [], folded: 0, replay: true };
+        const open = new Map<string, OpenFacts>();
+        for (const r of results.at(-1)?.rows ?? []) if (r.dedup_key !== undefined) open.set(r.dedup_key, { clearDueAt: r.clear_due_at_ms ?? null });
+
         const changes: AnomalyChange[] = [];
         const clearsDueAt: number[] = [];
         let folded = 0;
-        for (const event of work.events) {
-          const key = anomalyKey(work.siteId, event.rule, event.subject, work.drill);
-          const open = await openRow(tx, key);
+        let pending: Pending[] = [];
+        const run = async (options: { commit?: boolean } = {}) => {
+          const batch = pending;
+          pending = [];
+          const rows = await tx.batch<Row>(
+            batch.map((p) => p.statement),
+            options,
+          );
+          for (const [i, p] of batch.entries()) p.onRows?.(rows[i]?.rows ?? []);
+        };
 
-          const outageKey = open === undefined ? policy.foldInto(event, work.device, work.drill) : undefined;
+        for (const [i, event] of work.events.entries()) {
+          const key = keys[i] as string;
+          const current = open.get(key);
+
+          const outageKey = current === undefined ? policy.foldInto(event, work.device, work.drill) : undefined;
           if (outageKey !== undefined) {
-            const { rows } = await tx.query<Row>(
-              `update anomalies set
+            // Whether the outage is still open decides the rest: this one waits for its answer.
+            let row: Row | undefined;
+            pending.push({
+              statement: {
+                sql: `update anomalies set
                  count = count + 1, version = version + 1,
                  last_seen_at = greatest(last_seen_at, ${ts(2)}), reading_ts = ${ts(2)},
                  evidence = evidence || jsonb_build_object('childrenOffline', coalesce((evidence->>'childrenOffline')::int, 0) + 1, 'lastChild', $3::text)
                where dedup_key = $1 and status = 'open' returning ${ANOMALY_COLUMNS}`,
-              [outageKey, work.readingTs, storableText(event.subject, 200)],
-            );
-            const row = rows[0];
+                params: [outageKey, work.readingTs, storableText(event.subject, 200)],
+              },
+              onRows: (rows) => {
+                row = rows[0];
+              },
+            });
+            await run();
             if (row !== undefined) {
               folded++;
               changes.push({ change: 'updated', anomaly: toAnomalyDto(row), via: 'storm-fold' });
@@ -119,63 +156,83 @@ export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
             // The outage cleared meanwhile: the child's raise stands on its own.
           }
 
-          const action = decideAnomalyAction(open && { clearDueAt: open.clear_due_at_ms }, event, work.readingTs, policy.holdDownMs(event.rule));
+          const action = decideAnomalyAction(current, event, work.readingTs, policy.holdDownMs(event.rule));
           switch (action.kind) {
             case 'open': {
               if (event.type !== 'raise') break;
               // Two workers racing on one key: the partial unique index rejects the second insert,
               // its transaction retries, and finds the anomaly open.
-              const { rows } = await tx.query<Row>(
-                `insert into anomalies (site_id, rule, subject, dedup_key, status, severity, unit_id, device_id,
+              pending.push({
+                statement: {
+                  sql: `insert into anomalies (site_id, rule, subject, dedup_key, status, severity, unit_id, device_id,
                    opened_at, last_seen_at, reading_ts, evidence, drill)
                  values ($1, $2, $3, $4, 'open', $5, $6, $7, ${ts(8)}, ${ts(8)}, ${ts(8)}, $9::jsonb, $10)
                  returning ${ANOMALY_COLUMNS}`,
-                [
-                  work.siteId,
-                  event.rule,
-                  storableText(event.subject, 500),
-                  storableText(key, 1000),
-                  event.severity,
-                  work.device.unit?.id ?? null,
-                  work.device.device.id,
-                  work.readingTs,
-                  storableJson(event.evidence),
-                  work.drill,
-                ],
-              );
-              if (rows[0]) changes.push({ change: 'opened', anomaly: toAnomalyDto(rows[0]), via: 'open' });
+                  params: [
+                    work.siteId,
+                    event.rule,
+                    storableText(event.subject, 500),
+                    storableText(key, 1000),
+                    event.severity,
+                    work.device.unit?.id ?? null,
+                    work.device.device.id,
+                    work.readingTs,
+                    storableJson(event.evidence),
+                    work.drill,
+                  ],
+                },
+                onRows: (rows) => {
+                  if (rows[0]) changes.push({ change: 'opened', anomaly: toAnomalyDto(rows[0]), via: 'open' });
+                },
+              });
+              open.set(key, { clearDueAt: null });
               break;
             }
             case 'repeat':
             case 'flap': {
               if (event.type !== 'raise') break;
-              const row = await raise(tx, work, event, key, action.kind === 'flap');
-              if (row) changes.push({ change: 'updated', anomaly: toAnomalyDto(row), via: action.kind });
+              const via = action.kind;
+              pending.push({
+                statement: raise(work, event, key, via === 'flap'),
+                onRows: (rows) => {
+                  if (rows[0]) changes.push({ change: 'updated', anomaly: toAnomalyDto(rows[0]), via });
+                },
+              });
+              open.set(key, { clearDueAt: null });
               break;
             }
             case 'hold-clear':
-              await tx.query(
-                `update anomalies set clear_due_at = ${ts(2)}, clear_requested_at = ${ts(3)}, clear_closes_work_order = $4
+              pending.push({
+                statement: {
+                  sql: `update anomalies set clear_due_at = ${ts(2)}, clear_requested_at = ${ts(3)}, clear_closes_work_order = $4
                  where dedup_key = $1 and status = 'open'`,
-                [key, action.dueAt, work.readingTs, action.closesWorkOrder],
-              );
+                  params: [key, action.dueAt, work.readingTs, action.closesWorkOrder],
+                },
+              });
               clearsDueAt.push(action.dueAt);
+              open.set(key, { clearDueAt: action.dueAt });
               break;
             case 'clear': {
-              const { rows } = await tx.query<Row>(
-                `update anomalies set status = 'cleared', cleared_at = ${ts(2)}, reading_ts = ${ts(2)}, clear_closes_work_order = $3,
+              pending.push({
+                statement: {
+                  sql: `update anomalies set status = 'cleared', cleared_at = ${ts(2)}, reading_ts = ${ts(2)}, clear_closes_work_order = $3,
                    clear_due_at = null, version = version + 1
                  where dedup_key = $1 and status = 'open' returning ${ANOMALY_COLUMNS}`,
-                [key, work.readingTs, action.closesWorkOrder],
-              );
-              if (rows[0]) changes.push({ change: 'cleared', anomaly: toAnomalyDto(rows[0]), via: 'clear' });
+                  params: [key, work.readingTs, action.closesWorkOrder],
+                },
+                onRows: (rows) => {
+                  if (rows[0]) changes.push({ change: 'cleared', anomaly: toAnomalyDto(rows[0]), via: 'clear' });
+                },
+              });
+              open.delete(key);
               break;
             }
             case 'ignore':
               break;
           }
         }
-        if (work.states.length > 0) await states.save(work.siteId, work.states, tx);
+        if (work.states.length > 0) pending.push({ statement: states.saveStatement(work.siteId, work.states) });
+        await run({ commit: true });
         return { changes, clearsDueAt, folded, replay: false };
       }),
 

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '@dutyroom/platform';
+import type { Db, Queryable, Statement } from '@dutyroom/platform';
 import type { StateSnapshot } from '../detector-states.ts';
 import { storableJson } from './text.ts';
 
@@ -7,7 +7,12 @@ export interface StateStore {
   load(siteId: string): Promise<StateSnapshot[]>;
   /** Upserts; `tx` writes them inside an anomaly transaction. */
   save(siteId: string, snapshots: readonly StateSnapshot[], tx?: Queryable): Promise<void>;
+  /** The upsert of a few snapshots (an anomaly transaction's) as one statement of scalar parameters, for `Transaction.batch`. */
+  saveStatement(siteId: string, snapshots: readonly StateSnapshot[]): Statement;
 }
+
+const UPSERT = `on conflict (site_id, detector_id, state_key) do update set
+  version = excluded.version, device_id = excluded.device_id, state = excluded.state, wake_at = excluded.wake_at, updated_at = excluded.updated_at`;
 
 const CHUNK = 2000;
 
@@ -38,8 +43,7 @@ export function createStateStore(db: Db): StateStore {
           `insert into detector_states (site_id, detector_id, state_key, version, device_id, state, wake_at, updated_at)
            select $1, d, k, v, dev, s::jsonb, w::bigint, now()
            from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::float8[]) as u(d, k, v, dev, s, w)
-           on conflict (site_id, detector_id, state_key) do update set
-             version = excluded.version, device_id = excluded.device_id, state = excluded.state, wake_at = excluded.wake_at, updated_at = excluded.updated_at`,
+           ${UPSERT}`,
           [
             siteId,
             chunk.map((s) => s.detectorId),
@@ -51,6 +55,19 @@ export function createStateStore(db: Db): StateStore {
           ],
         );
       }
+    },
+    saveStatement(siteId, snapshots) {
+      const params: Statement['params'][number][] = [siteId];
+      const rows = snapshots.map((s) => {
+        const at = params.length + 1;
+        params.push(s.detectorId, s.stateKey, s.version, s.deviceId, storableJson(s.state), s.wakeAt ?? null);
+        return `($1, $${at}, $${at + 1}, $${at + 2}::int, $${at + 3}, $${at + 4}::jsonb, $${at + 5}::float8::bigint, now())`;
+      });
+      return {
+        sql: `insert into detector_states (site_id, detector_id, state_key, version, device_id, state, wake_at, updated_at)
+         values ${rows.join(', ')} ${UPSERT}`,
+        params,
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { Db, Queryable } from './db.ts';
+import type { Db, Queryable, Statement, Transaction } from './db.ts';
 
 /**
  * Embedded PostgreSQL (PGlite, WASM). `dataDir` undefined keeps it in memory (tests). One
@@ -24,7 +24,20 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     kind: 'pglite',
     query: root.query,
     exec: root.exec,
-    transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
+    transaction: (work) =>
+      pg.transaction((tx) => {
+        const q = wrap(tx);
+        // In process there is no round trip to save: the statements run one after the other.
+        const batched: Transaction = {
+          ...q,
+          async batch<Row>(statements: readonly Statement[]) {
+            const results: { rows: Row[] }[] = [];
+            for (const s of statements) results.push(await q.query<Row>(s.sql, s.params));
+            return results;
+          },
+        };
+        return work(batched);
+      }),
     close: () => pg.close(),
   };
 }

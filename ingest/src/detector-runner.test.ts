@@ -221,6 +221,18 @@ describe('createDetectorRunner', () => {
     expect(sut.states.dirtyCount).toBe(0);
   });
 
+  it('splits a snapshot into writes of at most N rows, never splitting a meter', () => {
+    const devices = ['wm-a', 'wm-b', 'wm-c'].map((id) => meter('vacant', { id }));
+    const { sut } = runner();
+    for (const d of devices) sut.onReading(reading(d, T0, water(100)), d);
+    const entries = sut.states.takeDirty();
+    const perMeter = sut.states.snapshotsOf([entries[0] as StateEntry]).length;
+    const chunks = sut.states.chunkByRows(entries, 2 * perMeter);
+    expect(chunks.map((c) => c.map((e) => e.key))).toEqual([['wm-a', 'wm-b'], ['wm-c']]);
+    // A meter over the limit on its own is still written, alone.
+    expect(sut.states.chunkByRows(entries, 1).map((c) => c.length)).toEqual([1, 1, 1]);
+  });
+
   it('a timer whose onTick throws is reported once and waits for the next reading; the others still run', () => {
     const ticking = (id: string, fail: boolean): AnyDetector => ({
       ...probe(id, []),

@@ -229,6 +229,25 @@ export class DetectorStates {
     return taken;
   }
 
+  /** Entries in consecutive groups of at most `maxRows` snapshot rows each (an entry is never split). */
+  chunkByRows(entries: readonly StateEntry[], maxRows: number): StateEntry[][] {
+    const chunks: StateEntry[][] = [];
+    let chunk: StateEntry[] = [];
+    let rows = 0;
+    for (const entry of entries) {
+      const n = rowsOf(entry);
+      if (rows + n > maxRows && chunk.length > 0) {
+        chunks.push(chunk);
+        chunk = [];
+        rows = 0;
+      }
+      chunk.push(entry);
+      rows += n;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
+    return chunks;
+  }
+
   /** Puts entries back after a snapshot failed to store. */
   markDirty(entries: readonly StateEntry[]): void {
     for (const e of entries) this.dirty.add(e);

@@ -53,11 +53,11 @@ export interface Pipeline {
 const RECENT_KEYS_WINDOW_MS = 10 * 60_000;
 
 /**
- * States per snapshot write: small enough that an anomaly never waits long behind one. A finding
+ * State rows per snapshot write: small enough that an anomaly never waits long behind one. A finding
  * queued behind a chunk waits for it: 100 states took ≈ 8 ms on PostgreSQL (load 8), 25 ≈ 2 ms
  * (docs/performance.md), which was the largest part of the latency tail's queueing.
  */
-const SNAPSHOT_CHUNK = 25;
+const SNAPSHOT_CHUNK = 25; // rows: a device entry is one row per held state plus its register
 /**
  * States per snapshot: with one snapshot every 5 s, at most 400 state rows a second, so snapshots
  * never take the database (with PGlite: the ingest's own thread) from telemetry and findings. Under
@@ -254,8 +254,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         let saved = 0;
         // Through the anomaly queue, so a snapshot never overwrites a newer state saved with a
         // finding; in chunks, so findings never wait behind a whole snapshot.
-        for (let i = 0; i < dirty.length; i += SNAPSHOT_CHUNK) {
-          const chunk = dirty.slice(i, i + SNAPSHOT_CHUNK);
+        for (const chunk of states.chunkByRows(dirty, SNAPSHOT_CHUNK)) {
           saved += await flow.enqueue(async () => {
             try {
               await deps.states.save(site.siteId, states.snapshotsOf(chunk));

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:ingest`: the real ingest (startIngest: every registered detector, telemetry written
- * to the embedded store) on this machine's Mosquitto (127.0.0.1:1883; the embedded Aedes when none
- * answers), with a load generator on its own thread. Bounded: about two minutes, loopback only.
+ * to the embedded store) on a Mosquitto of its own configured as deploy/mosquitto/mosquitto.conf
+ * says (TCP_NODELAY, queue bounded by bytes, 100 in flight; the embedded Aedes when Mosquitto is
+ * not installed), with a load generator on its own thread. Bounded: about two minutes, loopback only.
  *
  *   1. memory: 100,000 simulated meters' detector state, in process (no broker)
  *   2. latency: publish → anomaly event received (10 probes/s among the readings), at 2,000 readings/s
@@ -10,10 +11,11 @@
  *
  * Environment: BENCH_METERS (10000), BENCH_MEMORY_METERS (100000; 0 skips), BENCH_STEPS ("10000,20000,30000,40000,50000,60000"),
  * BENCH_STEP_SECONDS (5), BENCH_LATENCY_SECONDS (15), BENCH_DB=postgres (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test),
- * BENCH_PROBE_SUBSCRIBER=worker (anomaly events received on the load generator's thread instead of the ingest's).
+ * BENCH_PROBE_SUBSCRIBER=worker (anomaly events received on the load generator's thread instead of the ingest's),
+ * BENCH_BROKER=system (this machine's Mosquitto on 127.0.0.1:1883 as it is configured, e.g. Debian's defaults).
  * Results go to stdout as a table and to .data/bench-ingest.json; docs/performance.md quotes them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { anomalyEventSchema, configSchema, topicFilters, topics } from '@dutyroom/domain';
@@ -22,6 +24,7 @@ import { startEmbeddedBroker } from '@dutyroom/launcher';
 import { createLogger, openDatabase } from '@dutyroom/platform';
 import mqtt from 'mqtt';
 import pg from 'pg';
+import { binaries, type PrivateServer, privateMosquitto } from '../harness/private-servers.ts';
 import { benchMeters, benchSite } from './bench-site.ts';
 import { measureStateMemory } from './state-memory.ts';
 
@@ -60,9 +63,13 @@ async function main() {
   }
 
   // 2. The stack under test.
-  const mosquitto = await reachable(1883);
-  const broker = mosquitto ? undefined : await startEmbeddedBroker('127.0.0.1', 0);
-  const url = broker?.url ?? 'mqtt://127.0.0.1:1883';
+  // The broker as production configures it: Debian's defaults (Nagle on, a queue of 1,000 that
+  // drops) measure an unconfigured broker, not the ingest. BENCH_BROKER=system measures those.
+  const systemBroker = env['BENCH_BROKER'] === 'system' && (await reachable(1883));
+  let mosquitto: PrivateServer | undefined;
+  if (!systemBroker && existsSync(binaries.mosquitto)) mosquitto = await privateMosquitto();
+  const broker = systemBroker || mosquitto ? undefined : await startEmbeddedBroker('127.0.0.1', 0);
+  const url = broker?.url ?? mosquitto?.url ?? 'mqtt://127.0.0.1:1883';
   const siteId = `bench-${process.pid}`;
   const schema = `bench_${process.pid}`;
   const config = configSchema.parse({
@@ -75,7 +82,7 @@ async function main() {
   const site = benchSite(siteId, METERS);
   const ingest = await startIngest({ config, mqttUrl: url, db, site, log: createLogger('warn') });
   results['setup'] = {
-    broker: mosquitto ? 'mosquitto (127.0.0.1:1883)' : 'aedes (embedded)',
+    broker: systemBroker ? 'mosquitto (127.0.0.1:1883, as configured)' : mosquitto ? `mosquitto (private, deploy settings, ${url})` : 'aedes (embedded)',
     db: usePostgres ? 'postgresql' : 'pglite (in memory)',
     probeSubscriber: subscriberInWorker ? 'load generator thread' : 'ingest thread',
   };
@@ -221,6 +228,7 @@ async function main() {
   await ingest.stop();
   await db.close();
   await broker?.close();
+  await mosquitto?.destroy();
   if (usePostgres) {
     const client = new pg.Client({ connectionString: config.database.url });
     await client.connect();

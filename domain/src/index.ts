@@ -35,6 +35,7 @@ export * from './site/device-source-schema.ts';
 export * from './site/notify-schema.ts';
 export * from './site/site-diff.ts';
 export * from './site/site-edits.ts';
+export * from './site/site-places.ts';
 export * from './site/site-index.ts';
 export * from './site/site-schema.ts';
 export * from './topics.ts';

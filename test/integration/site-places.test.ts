@@ -67,7 +67,14 @@ for (const combo of combos) {
       expect(stale.status).toBe(409);
       const unit = await api<SiteConfigDto>('PUT', '/api/v1/site/config/units/v1-1', { expectedRevision: revision + 1, unit: { building: 'v1', floor: 1 } });
       expect(unit.status).toBe(200);
-      expect(unit.body.document['units']).toContainEqual({ id: 'v1-1', building: 'v1', floor: 1, keyHeld: false, devices: [], occupancy: { status: 'vacant' } });
+      expect(unit.body.document['units']).toContainEqual({
+        id: 'v1-1',
+        building: 'v1',
+        floor: 1,
+        keyHeld: false,
+        devices: [],
+        occupancy: { status: 'vacant' },
+      });
       await waitFor(() => stack.ingest.siteRevision === unit.body.revision, 'the ingest on the new revision');
       const audit = await rows<{ action: string; subject_id: string }>(
         `select action, subject_id from audit_log where action in ('site.building.put', 'site.unit.put') order by id`,
@@ -83,10 +90,16 @@ for (const combo of combos) {
       const tooHigh = await api<Err>('PUT', '/api/v1/site/config/units/1-1-2001', { expectedRevision: revision, unit: { building: '1', floor: 20 } });
       expect(tooHigh.status).toBe(400);
       expect(tooHigh.body.error.issues).toEqual([{ path: 'body.unit.floor', message: 'building "1" has 10 floors' }]);
-      const badKind = await api<Err>('PUT', '/api/v1/site/config/areas/gate-n', { expectedRevision: revision, area: { name: '北门', kind: 'castle', grid: 'g1' } });
+      const badKind = await api<Err>('PUT', '/api/v1/site/config/areas/gate-n', {
+        expectedRevision: revision,
+        area: { name: '北门', kind: 'castle', grid: 'g1' },
+      });
       expect(badKind.status).toBe(400);
       expect(badKind.body.error.issues?.map((i) => i.path)).toEqual(['body.area.kind']);
-      const noGrid = await api<Err>('PUT', '/api/v1/site/config/areas/gate-n', { expectedRevision: revision, area: { name: '北门', kind: 'gate', grid: 'g9' } });
+      const noGrid = await api<Err>('PUT', '/api/v1/site/config/areas/gate-n', {
+        expectedRevision: revision,
+        area: { name: '北门', kind: 'gate', grid: 'g9' },
+      });
       expect(noGrid.status).toBe(400);
       expect(noGrid.body.error.issues).toEqual([{ path: 'body.area.grid', message: 'no grid "g9"' }]);
       expect((await config()).revision).toBe(revision);

@@ -30,7 +30,14 @@ describe('places edits', () => {
     const next = putUnit(withVilla, 'v2-1', { unit: { building: 'v2', floor: 1 } });
     const checked = valid(next);
     expect(checked.ok).toBe(true);
-    expect(next.units.find((u) => u.id === 'v2-1')).toEqual({ id: 'v2-1', building: 'v2', floor: 1, keyHeld: false, devices: [], occupancy: { status: 'vacant' } });
+    expect(next.units.find((u) => u.id === 'v2-1')).toEqual({
+      id: 'v2-1',
+      building: 'v2',
+      floor: 1,
+      keyHeld: false,
+      devices: [],
+      occupancy: { status: 'vacant' },
+    });
     expect(diffSites(sut, next)).toMatchObject({ buildings: { added: ['v2'] }, units: { added: ['v2-1'] } });
   });
 
@@ -60,10 +67,12 @@ describe('places edits', () => {
 
 describe(placeReferences.name, () => {
   it('names the devices and the open work orders on a unit', () => {
-    expect(placeReferences(sut, 'unit', '1-101', [{ id: '7', placeId: '1-101' }, { id: '8', placeId: '1-102' }])).toEqual([
-      'devices wm-1-101',
-      'open work orders #7',
-    ]);
+    expect(
+      placeReferences(sut, 'unit', '1-101', [
+        { id: '7', placeId: '1-101' },
+        { id: '8', placeId: '1-102' },
+      ]),
+    ).toEqual(['devices wm-1-101', 'open work orders #7']);
   });
   it('names the units, areas and devices of a building', () => {
     const withArea = putArea(sut, 'pr', { area: { name: '水泵房', kind: 'plant-room', grid: 'g1', building: '1' } });

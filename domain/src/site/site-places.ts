@@ -1,6 +1,6 @@
 import type { AreaEdit, BuildingEdit, UnitEdit } from '../schemas/site-config-dto.ts';
-import type { SiteFile } from './site-schema.ts';
 import { SiteEditNotFound } from './site-edits.ts';
+import type { SiteFile } from './site-schema.ts';
 
 /**
  * Buildings, units and public areas edited one at a time in the console (楼栋与房屋). Like the
@@ -40,7 +40,8 @@ export function putUnit(site: SiteFile, unitId: string, edit: Pick<UnitEdit, 'un
   const at = next.units.findIndex((u) => u.id === unitId);
   const before = next.units[at];
   const { grid, occupancy, ...place } = edit.unit;
-  const unit = before === undefined ? { id: unitId, keyHeld: false, devices: [], occupancy: { status: occupancy ?? 'vacant' }, ...place } : { ...before, ...place };
+  const unit =
+    before === undefined ? { id: unitId, keyHeld: false, devices: [], occupancy: { status: occupancy ?? 'vacant' }, ...place } : { ...before, ...place };
   if (before !== undefined && occupancy !== undefined) unit.occupancy = { ...before.occupancy, status: occupancy };
   if (grid === null || grid === undefined) delete (unit as { grid?: string }).grid;
   else unit.grid = grid;

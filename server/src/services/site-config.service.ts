@@ -1,17 +1,7 @@
 import {
-  type AreaEdit,
   type AnyDetector,
+  type AreaEdit,
   type BuildingEdit,
-  type PlaceType,
-  placeReferences,
-  putArea,
-  putBuilding,
-  putUnit,
-  removePlace,
-  restoreSite,
-  type SiteRestore,
-  type SiteRevisionDiff,
-  type UnitEdit,
   canonicalJson,
   checkRuleEdit,
   type DeviceEdit,
@@ -19,22 +9,32 @@ import {
   type GridEdit,
   isEmptyDiff,
   type PersonEdit,
+  type PlaceType,
+  placeReferences,
+  putArea,
+  putBuilding,
   putDevice,
   putGrid,
   putPerson,
   putRule,
+  putUnit,
   putUnitFacts,
   type RuleEdit,
   removeDevice,
   removeGrid,
   removePerson,
+  removePlace,
+  restoreSite,
   type SiteConfigDto,
   SiteEditNotFound,
   type SiteFile,
   type SiteImport,
   type SiteImportResult,
   type SiteIssue,
+  type SiteRestore,
+  type SiteRevisionDiff,
   type SiteRevisionInfo,
+  type UnitEdit,
   type UnitFactsEdit,
   type UserDto,
   validateSiteDocument,
@@ -45,9 +45,9 @@ import {
   loadCurrentSite,
   parseSiteText,
   type SiteRevision,
-  siteRevisionAt,
   SiteRevisionConflict,
   saveSiteRevision,
+  siteRevisionAt,
   siteToYaml,
 } from '@dutyroom/platform';
 import { ValidationError } from '../http/errors.ts';
@@ -176,7 +176,9 @@ export function createSiteConfigService(deps: SiteConfigDeps) {
       throw error;
     }
     if (refs.length > 0)
-      throw new ValidationError([{ path: `params.${type}Id`, message: `${type} "${id}" is still referenced by ${refs.join('; ')}: move or remove those first` }]);
+      throw new ValidationError([
+        { path: `params.${type}Id`, message: `${type} "${id}" is still referenced by ${refs.join('; ')}: move or remove those first` },
+      ]);
     return commit(user, edit, `site.${type}.remove`, { type, id }, (s) => removePlace(s, type, id));
   };
 
@@ -252,7 +254,14 @@ export function createSiteConfigService(deps: SiteConfigDeps) {
       commit(user, edit, 'site.person.remove', { type: 'person', id: personId }, (s) => removePerson(s, personId)),
 
     putBuilding: (user: UserDto | undefined, buildingId: string, edit: BuildingEdit) =>
-      commit(user, edit, 'site.building.put', { type: 'building', id: buildingId }, (s) => putBuilding(s, buildingId, edit), placeRename('buildings', 'building', buildingId)),
+      commit(
+        user,
+        edit,
+        'site.building.put',
+        { type: 'building', id: buildingId },
+        (s) => putBuilding(s, buildingId, edit),
+        placeRename('buildings', 'building', buildingId),
+      ),
     removeBuilding: (user: UserDto | undefined, buildingId: string, edit: { expectedRevision: number; comment?: string | undefined }) =>
       removePlaceOf(user, 'building', buildingId, edit),
     putUnit: (user: UserDto | undefined, unitId: string, edit: UnitEdit) =>

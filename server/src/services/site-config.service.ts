@@ -167,10 +167,10 @@ export function createSiteConfigService(deps: SiteConfigDeps) {
   const removePlaceOf = async (user: UserDto | undefined, type: PlaceType, id: string, edit: { expectedRevision: number; comment?: string | undefined }) => {
     requirePermission(user, 'site:manage', siteId);
     const latest = await current();
-    const placeIds = type === 'building' ? [id, ...latest.site.units.filter((u) => u.building === id).map((u) => u.id)] : [id];
     let refs: string[];
     try {
-      refs = placeReferences(latest.site, type, id, await openWorkOrdersOn(db, siteId, placeIds));
+      // A building's units block its removal themselves, so only work orders on the place itself are asked for.
+      refs = placeReferences(latest.site, type, id, await openWorkOrdersOn(db, siteId, [id]));
     } catch (error) {
       if (error instanceof SiteEditNotFound) throw new ServiceError('NOT_FOUND', error.message);
       throw error;

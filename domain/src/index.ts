@@ -37,6 +37,7 @@ export * from './site/notify-schema.ts';
 export * from './site/site-diff.ts';
 export * from './site/site-edits.ts';
 export * from './site/site-index.ts';
+export * from './site/site-places.ts';
 export * from './site/site-schema.ts';
 export { localParts, localToInstant } from './time/local-time.ts';
 export * from './topics.ts';

@@ -101,4 +101,39 @@ describe.skipIf(!chromiumPresent)('site data in the console', () => {
     await admin.locator('[data-testid="site-revision"]').getByText('r4').waitFor();
     await waitFor(() => stack.ingest.siteRevision === 4, 'the ingest on revision 4');
   });
+  it('adds a unit in the Places tab and it is on the site map', async () => {
+    await admin.getByRole('tab', { name: '楼栋与房屋' }).click();
+    const places = admin.getByTestId('places-editor');
+    await places.getByTestId('place-type-unit').check();
+    await admin.getByTestId('place-id').fill('1-1-1001');
+    await admin.getByTestId('place-building').selectOption('1');
+    await admin.getByTestId('place-floor').fill('10');
+    await admin.getByTestId('place-save').click();
+    await admin.getByTestId('site-status').getByText('r5').waitFor();
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await screenshot(admin, 'site-data-places');
+    const map = await openConsole(browser, stack.server.url, 'admin', 'dutyroom-demo', '/map');
+    await map.locator('[data-testid="unit-cell"][data-unit="1-1-1001"]').waitFor({ timeout: 10_000 });
+    await map.close();
+  });
+
+  it('shows what a revision changed and restores an older revision as a new one', async () => {
+    await admin.getByRole('tab', { name: '修订历史' }).click();
+    const r5 = admin.getByTestId('history-r5');
+    await r5.getByTestId('history-diff').click();
+    expect(await admin.getByTestId('history-diff-units').innerText()).toContain('1-1-1001');
+    const r4 = admin.getByTestId('history-r4');
+    await r4.getByTestId('history-restore').click();
+    await r4.getByRole('button', { name: '确认恢复（另存为新修订）' }).click();
+    await admin.locator('[data-testid="site-revision"]').getByText('r6').waitFor();
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await screenshot(admin, 'site-data-history');
+    const rows = await stack.db.query<{ revision: number; document: unknown }>(
+      'select revision, document from site_revisions where site_id = $1 and revision in (4, 6) order by revision',
+      [stack.siteId],
+    );
+    const doc = (d: unknown) => (typeof d === 'string' ? JSON.parse(d) : d);
+    expect(doc(rows.rows[1]?.document)).toEqual(doc(rows.rows[0]?.document));
+    await waitFor(() => stack.ingest.siteRevision === 6, 'the ingest on revision 6');
+  });
 });

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import type { SiteDiff } from '../site/site-diff.ts';
-import { siteDeviceSchema, siteGridSchema, siteOwnerSchema, sitePersonSchema, unitTypes } from '../site/site-schema.ts';
+import {
+  occupancyStatuses,
+  siteAreaSchema,
+  siteBuildingSchema,
+  siteDeviceSchema,
+  siteGridSchema,
+  siteOwnerSchema,
+  sitePersonSchema,
+  unitTypes,
+} from '../site/site-schema.ts';
 
 /**
  * The site document edited in the console (SPEC §3, §8): every edit names the revision it was
@@ -70,7 +79,8 @@ export type PersonEdit = z.infer<typeof personEditSchema>;
 
 export const removeEditQuerySchema = z.object({ expectedRevision: z.coerce.number().int().positive(), comment });
 
-export const siteExportQuerySchema = z.object({ format: z.enum(['yaml', 'json']).default('yaml') });
+/** `revision` exports an older revision (default: the current one). */
+export const siteExportQuerySchema = z.object({ format: z.enum(['yaml', 'json']).default('yaml'), revision: z.coerce.number().int().positive().optional() });
 
 /** A site file to import, as text: validated, compared with the current revision, applied unless `dryRun`. */
 export const siteImportSchema = z.strictObject({
@@ -102,3 +112,50 @@ export const siteImportResultSchema = z.object({
 export type SiteImportResult = z.infer<typeof siteImportResultSchema>;
 
 export const siteRevisionListSchema = z.object({ items: z.array(siteRevisionInfoSchema) });
+
+const placeId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-"');
+
+/** A building (楼栋): name, kind (high-rise, multi-storey, villa 别墅, shop 商铺), floors, grid. Its devices are edited in the devices tab. */
+export const buildingEditSchema = z.strictObject({ ...editBase, building: siteBuildingSchema.omit({ id: true, devices: true }) });
+export type BuildingEdit = z.infer<typeof buildingEditSchema>;
+
+/**
+ * A unit (房屋) such as 3-1-1202: its building, floor and grid override (null: the building's grid).
+ * Its type is its building's kind. `occupancy` sets the status of a new unit (default vacant);
+ * the map's occupancy edits stay over it.
+ */
+export const unitEditSchema = z.strictObject({
+  ...editBase,
+  unit: z.strictObject({
+    building: placeId,
+    floor: z.number().int(),
+    grid: placeId.nullable().optional(),
+    occupancy: z.enum(occupancyStatuses).optional(),
+  }),
+});
+export type UnitEdit = z.infer<typeof unitEditSchema>;
+
+/** A public area (公共区域): gate, car park, plant room, stairwell with fire doors…; its grid and building (null: none). */
+export const areaEditSchema = z.strictObject({
+  ...editBase,
+  area: siteAreaSchema.omit({ id: true, devices: true, building: true }).extend({ building: placeId.nullable().optional() }),
+});
+export type AreaEdit = z.infer<typeof areaEditSchema>;
+
+/** Restore an older revision: its document becomes the next revision. */
+export const siteRestoreSchema = z.strictObject({ ...editBase });
+export type SiteRestore = z.infer<typeof siteRestoreSchema>;
+
+export const siteRevisionDiffQuerySchema = z.object({ against: z.enum(['previous', 'current']).default('previous') });
+/** What a revision changed: from `from` (its predecessor, or it against the current one) to `to`. */
+export const siteRevisionDiffSchema = z.object({
+  revision: siteRevisionInfoSchema,
+  from: z.number().int(),
+  to: z.number().int(),
+  diff: siteDiffSchema,
+});
+export type SiteRevisionDiff = z.infer<typeof siteRevisionDiffSchema>;

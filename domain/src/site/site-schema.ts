@@ -215,6 +215,7 @@ export type SiteArea = z.infer<typeof areaSchema>;
 /** The parts the console edits one at a time (site-config routes); the whole document is checked by `siteFileSchema`. */
 export {
   areaSchema as siteAreaSchema,
+  buildingSchema as siteBuildingSchema,
   deviceSchema as siteDeviceSchema,
   gridSchema as siteGridSchema,
   ownerSchema as siteOwnerSchema,

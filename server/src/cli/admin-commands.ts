@@ -12,6 +12,8 @@ export const USAGE = `npm run admin -- <command> [options]
   disable       --username NAME        (ends every session too)
   enable        --username NAME
   list-users
+  import-site   <file.yaml|file.json> [--dry-run] [--comment TEXT]
+                (the file becomes the site document's next revision; docs/configuration.md)
 
 Passwords are read from standard input (asked twice, hidden, on a terminal; the first line
 when piped), never from the command line, where they would stay in the shell history.

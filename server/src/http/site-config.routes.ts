@@ -1,4 +1,6 @@
 import {
+  areaEditSchema,
+  buildingEditSchema,
   deviceEditSchema,
   gridEditSchema,
   personEditSchema,
@@ -8,7 +10,11 @@ import {
   siteExportQuerySchema,
   siteImportResultSchema,
   siteImportSchema,
+  siteRestoreSchema,
+  siteRevisionDiffQuerySchema,
+  siteRevisionDiffSchema,
   siteRevisionListSchema,
+  unitEditSchema,
   unitFactsEditSchema,
 } from '@dutyroom/domain';
 import { z } from 'zod';
@@ -19,6 +25,9 @@ const deviceParams = z.object({ deviceId: z.string().regex(/^[\w.-]{1,64}$/, 'a 
 const gridParams = z.object({ gridId: z.string().regex(/^[\w.-]{1,64}$/, 'a grid id such as g1') });
 const unitParams = z.object({ unitId: z.string().regex(/^[\w.-]{1,64}$/, 'a unit id such as 3-1-1202') });
 const detectorParams = z.object({ detectorId: z.string().regex(/^[\w.-]{1,64}$/, 'a detector id such as vacant-unit-water') });
+const buildingParams = z.object({ buildingId: z.string().regex(/^[\w.-]{1,64}$/, 'a building id such as b3') });
+const areaParams = z.object({ areaId: z.string().regex(/^[\w.-]{1,64}$/, 'an area id such as gate-north') });
+const revisionParams = z.object({ revision: z.coerce.number().int().positive() });
 const personParams = z.object({ personId: z.string().regex(/^[\w.-]{1,64}$/, 'a person id such as wang') });
 
 /**
@@ -157,16 +166,120 @@ export function siteConfigRoutes(router: Router, deps: { siteConfig: () => SiteC
   );
   router.route(
     {
+      method: 'PUT',
+      url: '/api/v1/site/config/buildings/:buildingId',
+      permission: 'site:manage',
+      summary: 'Add or change a building (楼栋): name, kind (high-rise, multi-storey, villa, shop), floors, grid; a new revision',
+      tag,
+      params: buildingParams,
+      body: buildingEditSchema,
+      response: siteConfigDtoSchema,
+    },
+    async ({ user, params, body }) => svc().putBuilding(user, params.buildingId, body),
+  );
+  router.route(
+    {
+      method: 'DELETE',
+      url: '/api/v1/site/config/buildings/:buildingId',
+      permission: 'site:manage',
+      summary: 'Remove a building no unit, area, device or open work order refers to (400 names them otherwise); a new revision',
+      tag,
+      params: buildingParams,
+      query: removeEditQuerySchema,
+      response: siteConfigDtoSchema,
+    },
+    async ({ user, params, query }) => svc().removeBuilding(user, params.buildingId, query),
+  );
+  router.route(
+    {
+      method: 'PUT',
+      url: '/api/v1/site/config/units/:unitId',
+      permission: 'site:manage',
+      summary: 'Add a unit (房屋) or change its building, floor and grid override; a new revision',
+      tag,
+      params: unitParams,
+      body: unitEditSchema,
+      response: siteConfigDtoSchema,
+    },
+    async ({ user, params, body }) => svc().putUnit(user, params.unitId, body),
+  );
+  router.route(
+    {
+      method: 'DELETE',
+      url: '/api/v1/site/config/units/:unitId',
+      permission: 'site:manage',
+      summary: 'Remove a unit with no device and no open work order (400 names them otherwise); a new revision',
+      tag,
+      params: unitParams,
+      query: removeEditQuerySchema,
+      response: siteConfigDtoSchema,
+    },
+    async ({ user, params, query }) => svc().removeUnit(user, params.unitId, query),
+  );
+  router.route(
+    {
+      method: 'PUT',
+      url: '/api/v1/site/config/areas/:areaId',
+      permission: 'site:manage',
+      summary: 'Add or change a public area (公共区域: gate, car park, plant room, stairwell…): name, kind, building, grid; a new revision',
+      tag,
+      params: areaParams,
+      body: areaEditSchema,
+      response: siteConfigDtoSchema,
+    },
+    async ({ user, params, body }) => svc().putArea(user, params.areaId, body),
+  );
+  router.route(
+    {
+      method: 'DELETE',
+      url: '/api/v1/site/config/areas/:areaId',
+      permission: 'site:manage',
+      summary: 'Remove a public area with no device and no open work order (400 names them otherwise); a new revision',
+      tag,
+      params: areaParams,
+      query: removeEditQuerySchema,
+      response: siteConfigDtoSchema,
+    },
+    async ({ user, params, query }) => svc().removeArea(user, params.areaId, query),
+  );
+  router.route(
+    {
+      method: 'GET',
+      url: '/api/v1/site/config/revisions/:revision/diff',
+      permission: 'site:manage',
+      summary: 'What a revision changed against its predecessor, or (against=current) what restoring it would change',
+      tag,
+      params: revisionParams,
+      query: siteRevisionDiffQuerySchema,
+      response: siteRevisionDiffSchema,
+    },
+    async ({ user, params, query }) => svc().revisionDiff(user, params.revision, query.against),
+  );
+  router.route(
+    {
+      method: 'POST',
+      url: '/api/v1/site/config/revisions/:revision/restore',
+      permission: 'site:manage',
+      summary: 'Restore an older revision: its document becomes the next revision (history is never rewritten)',
+      tag,
+      params: revisionParams,
+      body: siteRestoreSchema,
+      response: siteConfigDtoSchema,
+    },
+    async ({ user, params, body }) => svc().restore(user, params.revision, body),
+  );
+  router.route(
+    {
       method: 'GET',
       url: '/api/v1/site/config/export',
       permission: 'site:manage',
-      summary: 'The current revision as a site file (YAML, the default) or JSON; importing it again changes nothing',
+      summary: 'The current revision (or ?revision=N, an older one) as a site file (YAML, the default) or JSON; importing it again changes nothing',
       tag,
       query: siteExportQuerySchema,
       produces: ['application/yaml', 'application/json'],
     },
     async ({ user, query, reply }) => {
-      const { revision, text } = await svc().export(user, query.format);
+      const { revision, text } = await svc().export(user, query.format, query.revision);
       const type = query.format === 'yaml' ? 'application/yaml; charset=utf-8' : 'application/json; charset=utf-8';
       return reply
         .type(type)

@@ -1,5 +1,7 @@
 import {
   type AnyDetector,
+  type AreaEdit,
+  type BuildingEdit,
   canonicalJson,
   checkRuleEdit,
   type DeviceEdit,
@@ -7,22 +9,32 @@ import {
   type GridEdit,
   isEmptyDiff,
   type PersonEdit,
+  type PlaceType,
+  placeReferences,
+  putArea,
+  putBuilding,
   putDevice,
   putGrid,
   putPerson,
   putRule,
+  putUnit,
   putUnitFacts,
   type RuleEdit,
   removeDevice,
   removeGrid,
   removePerson,
+  removePlace,
+  restoreSite,
   type SiteConfigDto,
   SiteEditNotFound,
   type SiteFile,
   type SiteImport,
   type SiteImportResult,
   type SiteIssue,
+  type SiteRestore,
+  type SiteRevisionDiff,
   type SiteRevisionInfo,
+  type UnitEdit,
   type UnitFactsEdit,
   type UserDto,
   validateSiteDocument,
@@ -35,10 +47,12 @@ import {
   type SiteRevision,
   SiteRevisionConflict,
   saveSiteRevision,
+  siteRevisionAt,
   siteToYaml,
 } from '@dutyroom/platform';
 import { ValidationError } from '../http/errors.ts';
 import { audit } from '../repositories/audit.repository.ts';
+import { openWorkOrdersOn } from '../repositories/site-places.repository.ts';
 import { requirePermission } from './access.ts';
 import { ServiceError } from './errors.ts';
 
@@ -142,6 +156,38 @@ export function createSiteConfigService(deps: SiteConfigDeps) {
     return `document.${path}`;
   };
 
+  /** Issues about the place being edited name the request's field (`body.unit.floor`). */
+  const placeRename = (collection: 'buildings' | 'units' | 'areas', field: string, placeId: string) => (path: string, next: SiteFile) => {
+    const i = (next[collection] as readonly { id: string }[]).findIndex((p) => p.id === placeId);
+    const prefix = `${collection}.${i}.`;
+    return i >= 0 && path.startsWith(prefix) ? `body.${field}.${path.slice(prefix.length)}` : `document.${path}`;
+  };
+
+  /** Removal is refused (400 naming the references) while devices, units, areas or open work orders point at the place. */
+  const removePlaceOf = async (user: UserDto | undefined, type: PlaceType, id: string, edit: { expectedRevision: number; comment?: string | undefined }) => {
+    requirePermission(user, 'site:manage', siteId);
+    const latest = await current();
+    let refs: string[];
+    try {
+      // A building's units block its removal themselves, so only work orders on the place itself are asked for.
+      refs = placeReferences(latest.site, type, id, await openWorkOrdersOn(db, siteId, [id]));
+    } catch (error) {
+      if (error instanceof SiteEditNotFound) throw new ServiceError('NOT_FOUND', error.message);
+      throw error;
+    }
+    if (refs.length > 0)
+      throw new ValidationError([
+        { path: `params.${type}Id`, message: `${type} "${id}" is still referenced by ${refs.join('; ')}: move or remove those first` },
+      ]);
+    return commit(user, edit, `site.${type}.remove`, { type, id }, (s) => removePlace(s, type, id));
+  };
+
+  const revisionOr404 = async (revision: number): Promise<SiteRevision> => {
+    const found = await siteRevisionAt(db, siteId, revision);
+    if (found === undefined) throw new ServiceError('NOT_FOUND', `no revision ${revision} of site "${siteId}"`);
+    return found;
+  };
+
   return {
     async get(user: UserDto | undefined): Promise<SiteConfigDto> {
       requirePermission(user, 'site:manage', siteId);
@@ -207,9 +253,54 @@ export function createSiteConfigService(deps: SiteConfigDeps) {
     removePerson: (user: UserDto | undefined, personId: string, edit: { expectedRevision: number; comment?: string | undefined }) =>
       commit(user, edit, 'site.person.remove', { type: 'person', id: personId }, (s) => removePerson(s, personId)),
 
-    async export(user: UserDto | undefined, format: 'yaml' | 'json'): Promise<{ revision: number; text: string }> {
+    putBuilding: (user: UserDto | undefined, buildingId: string, edit: BuildingEdit) =>
+      commit(
+        user,
+        edit,
+        'site.building.put',
+        { type: 'building', id: buildingId },
+        (s) => putBuilding(s, buildingId, edit),
+        placeRename('buildings', 'building', buildingId),
+      ),
+    removeBuilding: (user: UserDto | undefined, buildingId: string, edit: { expectedRevision: number; comment?: string | undefined }) =>
+      removePlaceOf(user, 'building', buildingId, edit),
+    putUnit: (user: UserDto | undefined, unitId: string, edit: UnitEdit) =>
+      commit(user, edit, 'site.unit.put', { type: 'unit', id: unitId }, (s) => putUnit(s, unitId, edit), placeRename('units', 'unit', unitId)),
+    removeUnit: (user: UserDto | undefined, unitId: string, edit: { expectedRevision: number; comment?: string | undefined }) =>
+      removePlaceOf(user, 'unit', unitId, edit),
+    putArea: (user: UserDto | undefined, areaId: string, edit: AreaEdit) =>
+      commit(user, edit, 'site.area.put', { type: 'area', id: areaId }, (s) => putArea(s, areaId, edit), placeRename('areas', 'area', areaId)),
+    removeArea: (user: UserDto | undefined, areaId: string, edit: { expectedRevision: number; comment?: string | undefined }) =>
+      removePlaceOf(user, 'area', areaId, edit),
+
+    /** What a revision changed against its predecessor, or what restoring it would change (`against: current`). */
+    async revisionDiff(user: UserDto | undefined, revision: number, against: 'previous' | 'current'): Promise<SiteRevisionDiff> {
       requirePermission(user, 'site:manage', siteId);
       const latest = await current();
+      const target = await revisionOr404(revision);
+      const info = { revision: target.revision, author: target.author, at: target.at, comment: target.comment };
+      if (against === 'current') return { revision: info, from: latest.revision, to: target.revision, diff: diffSites(latest.site, target.site) };
+      const previous = revision > 1 ? await siteRevisionAt(db, siteId, revision - 1) : undefined;
+      // Revision 1 is compared with itself: it changed nothing, it seeded the site.
+      return { revision: info, from: previous?.revision ?? target.revision, to: target.revision, diff: diffSites(previous?.site ?? target.site, target.site) };
+    },
+
+    /** An older revision's document saved as the next revision; the history in between stays. */
+    async restore(user: UserDto | undefined, revision: number, edit: SiteRestore): Promise<SiteConfigDto> {
+      requirePermission(user, 'site:manage', siteId);
+      const older = await revisionOr404(revision);
+      return commit(
+        user,
+        { expectedRevision: edit.expectedRevision, comment: edit.comment || `restored revision ${revision}` },
+        'site.restore',
+        { type: 'site', id: siteId },
+        (s) => restoreSite(s, older.site),
+      );
+    },
+
+    async export(user: UserDto | undefined, format: 'yaml' | 'json', revision?: number): Promise<{ revision: number; text: string }> {
+      requirePermission(user, 'site:manage', siteId);
+      const latest = revision === undefined ? await current() : await revisionOr404(revision);
       return { revision: latest.revision, text: format === 'yaml' ? siteToYaml(latest.site) : `${JSON.stringify(latest.site, null, 2)}\n` };
     },
 

@@ -1,4 +1,6 @@
 import {
+  type AreaEdit,
+  type BuildingEdit,
   type DeviceEdit,
   type GridEdit,
   type PersonEdit,
@@ -8,7 +10,9 @@ import {
   type SiteImportResult,
   siteConfigDtoSchema,
   siteImportResultSchema,
+  siteRevisionDiffSchema,
   siteRevisionListSchema,
+  type UnitEdit,
   type UnitFactsEdit,
 } from '@dutyroom/domain';
 import { z } from 'zod';
@@ -61,7 +65,16 @@ export const siteConfigApi = {
   putPerson: (id: string, edit: PersonEdit) => call(siteConfigDtoSchema, at('people', id), put(edit)),
   removePerson: (id: string, expectedRevision: number) => call(siteConfigDtoSchema, at('people', id) + removal(expectedRevision), { method: 'DELETE' }),
   import: (body: SiteImport) => call(siteImportResultSchema, `${base}/import`, { method: 'POST', body: JSON.stringify(body) }),
-  exportUrl: (format: 'yaml' | 'json') => `${base}/export?format=${format}`,
+  exportUrl: (format: 'yaml' | 'json', revision?: number) => `${base}/export?format=${format}${revision === undefined ? '' : `&revision=${revision}`}`,
+  putBuilding: (id: string, edit: BuildingEdit) => call(siteConfigDtoSchema, at('buildings', id), put(edit)),
+  removeBuilding: (id: string, expectedRevision: number) => call(siteConfigDtoSchema, at('buildings', id) + removal(expectedRevision), { method: 'DELETE' }),
+  putUnit: (id: string, edit: UnitEdit) => call(siteConfigDtoSchema, at('units', id), put(edit)),
+  removeUnit: (id: string, expectedRevision: number) => call(siteConfigDtoSchema, at('units', id) + removal(expectedRevision), { method: 'DELETE' }),
+  putArea: (id: string, edit: AreaEdit) => call(siteConfigDtoSchema, at('areas', id), put(edit)),
+  removeArea: (id: string, expectedRevision: number) => call(siteConfigDtoSchema, at('areas', id) + removal(expectedRevision), { method: 'DELETE' }),
+  revisionDiff: (revision: number, against: 'previous' | 'current') => call(siteRevisionDiffSchema, `${base}/revisions/${revision}/diff?against=${against}`),
+  restore: (revision: number, expectedRevision: number) =>
+    call(siteConfigDtoSchema, `${base}/revisions/${revision}/restore`, { method: 'POST', body: JSON.stringify({ expectedRevision }) }),
 };
 
 export type { SiteImportResult };

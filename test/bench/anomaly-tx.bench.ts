@@ -44,7 +44,11 @@ const store = createAnomalyStore(db, states);
 for (let i = 0; i < 100; i++) await sample(store, -1 - i); // warm-up; opens the anomaly
 const latencies: number[] = [];
 const cpuBefore = process.cpuUsage();
-for (let i = 0; i < APPLIES; i++) latencies.push(await sample(store, i));
+const PAUSE = Number(process.env['BENCH_PAUSE_MS'] ?? 0);
+for (let i = 0; i < APPLIES; i++) {
+  if (PAUSE > 0) await new Promise((r) => setTimeout(r, PAUSE));
+  latencies.push(await sample(store, i));
+}
 const cpu = process.cpuUsage(cpuBefore);
 latencies.sort((a, b) => a - b);
 const at = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] as number) * 1000) / 1000;

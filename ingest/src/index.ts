@@ -1,4 +1,4 @@
-export { type AnomalyChange, type AnomalyStore, createAnomalyStore } from './adapters/anomaly-store.pg.ts';
+export { type AnomalyChange, type AnomalyStore, type AnomalyWork, createAnomalyStore } from './adapters/anomaly-store.pg.ts';
 export { createDeadLetterSink } from './adapters/dead-letters.pg.ts';
 export { type OrderedAcks, orderAcks } from './adapters/ordered-acks.ts';
 export { createStateStore } from './adapters/state-store.pg.ts';

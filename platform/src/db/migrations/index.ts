@@ -6,10 +6,21 @@ import { consoleSupport } from './005-console.ts';
 import { valveCommands } from './006-valve-commands.ts';
 import { siteRevisions } from './007-site-revisions.ts';
 import { mustChangePassword } from './008-must-change-password.ts';
+import { anomalyExpectations } from './009-anomaly-expectations.ts';
 import type { Migration } from './migration.ts';
 
 /**
  * One schema, one ordered list of migrations, for PGlite and PostgreSQL alike. Append only:
  * a shipped migration is never edited. Ids are never reused. One file per migration.
  */
-export const migrations: readonly Migration[] = [foundation, ingest, workOrders, accounts, consoleSupport, valveCommands, siteRevisions, mustChangePassword];
+export const migrations: readonly Migration[] = [
+  foundation,
+  ingest,
+  workOrders,
+  accounts,
+  consoleSupport,
+  valveCommands,
+  siteRevisions,
+  mustChangePassword,
+  anomalyExpectations,
+];

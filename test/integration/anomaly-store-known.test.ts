@@ -96,7 +96,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
       await ours.apply(work('u-c', 10), policy);
       await ours.apply(work('u-c', 11), policy); // ours now knows it open
       // The other writer (another ingest worker) clears it: ours does not know.
-      await theirs.apply({ ...work('u-c', 0), events: [{ type: 'clear', rule: 'vacant-unit-water', subject: 'u-c', closesWorkOrder: false }] }, { ...policy, holdDownMs: () => 0 });
+      await theirs.apply(
+        { ...work('u-c', 0), events: [{ type: 'clear', rule: 'vacant-unit-water', subject: 'u-c', closesWorkOrder: false }] },
+        { ...policy, holdDownMs: () => 0 },
+      );
       expect((await row('u-c')).map((r) => r.status)).toEqual(['cleared']);
       const next = await ours.apply(work('u-c', 12), policy);
       expect(next.changes.map((c) => c.change)).toEqual(['opened']);

@@ -58,7 +58,8 @@ describe.skipIf(!chromiumPresent)('site data in the console', () => {
     const field = admin.getByTestId('rule-site-thresholdLitres');
     await field.fill('-5');
     await admin.getByTestId('rule-save').click();
-    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    // The refusal comes back from the server: wait for it rather than read the field at once.
+    await admin.locator('[data-testid="rule-site-thresholdLitres"][aria-invalid="true"]').waitFor();
     const error = admin.locator('#rule-site-thresholdLitres-err');
     await error.waitFor();
     expect(await error.innerText()).not.toBe('');

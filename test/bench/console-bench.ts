@@ -119,6 +119,7 @@ try {
       evidence: { litres: 12 },
       drill: false,
       clearClosesWorkOrder: null,
+      incidentId: null,
       version: 1,
     };
     const order: WorkOrderDto = {

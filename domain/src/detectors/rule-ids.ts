@@ -30,6 +30,12 @@ export const ruleIds = {
   meterJump: 'meter-jump',
 } as const;
 
+/**
+ * Not a detector's rule: the ingest opens it when anomalies of one rule open together in numbers or
+ * share a cause (issue 14). Its members keep their rows and point at it (`incidentId`).
+ */
+export const INCIDENT_RULE = 'incident';
+
 export type RuleId = (typeof ruleIds)[keyof typeof ruleIds];
 
 /** Per device; the pipeline suppresses its raises while the device's `gateway` is offline (storm control). */

@@ -33,6 +33,8 @@ export const anomalyDtoSchema = z.object({
    * still find out why). Null while open.
    */
   clearClosesWorkOrder: z.boolean().nullable().default(null),
+  /** The incident (rule `incident`) this anomaly is a member of; null when it stands alone (issue 14). */
+  incidentId: z.string().nullable().default(null),
 });
 export type AnomalyDto = z.infer<typeof anomalyDtoSchema>;
 

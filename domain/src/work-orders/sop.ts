@@ -211,4 +211,5 @@ export const ruleTitles: Readonly<Record<string, { zh: string; en: string }>> = 
   tamper: { zh: '设备防拆报警', en: 'Device tampered with' },
   'counter-backwards': { zh: '表计读数回退', en: 'Meter counter went backwards' },
   'meter-jump': { zh: '表计读数跳变', en: 'Implausible meter jump' },
+  incident: { zh: '关联事件（多设备同时报警）', en: 'Incident (many devices at once)' },
 };

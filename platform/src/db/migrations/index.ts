@@ -7,6 +7,7 @@ import { valveCommands } from './006-valve-commands.ts';
 import { siteRevisions } from './007-site-revisions.ts';
 import { mustChangePassword } from './008-must-change-password.ts';
 import { anomalyExpectations } from './009-anomaly-expectations.ts';
+import { incidents } from './010-incidents.ts';
 import type { Migration } from './migration.ts';
 
 /**
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   siteRevisions,
   mustChangePassword,
   anomalyExpectations,
+  incidents,
 ];

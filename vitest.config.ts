@@ -32,6 +32,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          setupFiles: ['test/e2e/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
           fileParallelism: false,

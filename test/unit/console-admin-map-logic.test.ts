@@ -82,6 +82,42 @@ describe('roster week (the site clock, whatever the browser zone)', () => {
   });
 });
 
+describe('roster week over a year of dates (issue 22: nothing may depend on the day it runs)', () => {
+  const zones = ['Asia/Shanghai', 'Europe/Berlin', 'America/New_York', 'Pacific/Auckland', 'Asia/Kolkata'];
+  // Every 7 h 13 min across 2026–2027: every weekday, hour and DST change in each zone is hit.
+  const step = (7 * 60 + 13) * 60_000;
+  const from = Date.UTC(2026, 0, 1);
+  const to = Date.UTC(2028, 0, 1);
+
+  it.each(zones)('%s: the week holds the instant, starts on a Monday midnight, has 7 local midnights and chains to the next', (zone) => {
+    for (let at = from; at < to; at += step) {
+      const start = weekStart(at, zone);
+      const end = weekEnd(start, zone);
+      expect(start <= at && at < end, `${new Date(at).toISOString()} in ${zone}`).toBe(true);
+      const first = toLocalInput(start, zone);
+      expect(first.endsWith('T00:00'), first).toBe(true);
+      expect(new Date(`${first.slice(0, 10)}T00:00:00Z`).getUTCDay()).toBe(1);
+      const days = weekDays(start, zone);
+      expect(days).toHaveLength(7);
+      for (const [i, d] of days.entries()) {
+        expect(toLocalInput(d, zone).endsWith('T00:00')).toBe(true);
+        if (i > 0) expect(d - (days[i - 1] as number)).toBeGreaterThanOrEqual(23 * 3_600_000);
+      }
+      expect(weekStart(at, zone, 1)).toBe(end);
+      expect(weekStart(at, zone, -1)).toBe(weekStart(start - 1, zone));
+      expect(end - start).toBeGreaterThanOrEqual(167 * 3_600_000);
+      expect(end - start).toBeLessThanOrEqual(169 * 3_600_000);
+    }
+  });
+
+  it.each(zones)('%s: a datetime-local value read back gives the same minute, except in a DST gap', (zone) => {
+    for (let at = from; at < to; at += step) {
+      const minute = Math.floor(at / 60_000) * 60_000;
+      expect(parseLocal(toLocalInput(minute, zone), zone)).toBe(minute);
+    }
+  });
+});
+
 describe('site map layout', () => {
   const building = (id: string, units: [string, number, SiteMapBuilding['units'][number]['occupancy']][]): SiteMapBuilding => ({
     id,

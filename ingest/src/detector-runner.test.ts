@@ -49,13 +49,15 @@ const water = (value: number): ReadingBody => ({ kind: 'water.total', value });
 
 function runner(registry: readonly AnyDetector[] = detectors, devices: DeviceContext[] = []) {
   const errors: string[] = [];
+  const breaks: string[] = [];
   const sut = createDetectorRunner({
     detectors: registry,
     configFor: createConfigResolver({ rules: {}, rulesByUnitType: {} }, registry),
     site: { device: (id) => devices.find((d) => d.device.id === id) },
     onError: (detector, error) => errors.push(`${detector.id}: ${String(error)}`),
+    onBreak: (device, mark) => breaks.push(`${device.device.id} ${mark.kind} ${mark.from}→${mark.to}`),
   });
-  return { sut, errors };
+  return { sut, errors, breaks };
 }
 
 /** Rule ids of a reading's findings, `-` for none. */
@@ -112,9 +114,9 @@ describe('createDetectorRunner', () => {
     expect(sut.states.deviceEntry('wm-1')).toMatchObject({ total: 100.02, ts: T0 + 2 * MIN });
   });
 
-  it('a replaced meter is one counter-backwards finding and consumption for no rule; use after it counts', () => {
+  it('a replaced meter is re-based: no finding, consumption for no rule, a `replacement` break; use after it counts', () => {
     const device = meter('vacant');
-    const { sut, errors } = runner();
+    const { sut, errors, breaks } = runner();
     const lines = (
       [
         [T0, 100],
@@ -123,8 +125,31 @@ describe('createDetectorRunner', () => {
         [T0 + 15 * MIN, 3.02],
       ] as const
     ).map(([ts, total]) => rulesOf(sut, reading(device, ts, water(total)), device));
-    expect(lines).toEqual(['-', '-', 'raise counter-backwards', 'raise vacant-unit-water']);
+    expect(lines).toEqual(['-', '-', '-', 'raise vacant-unit-water']);
+    expect(breaks).toEqual(['wm-1 replacement 100.004→3']);
     expect(errors).toEqual([]);
+  });
+
+  it('classifies every register break once per reading, keeps the last on the register and snapshots it', () => {
+    const device = meter('occupied');
+    const { sut, breaks } = runner();
+    const lines = (
+      [
+        [T0, 100.5],
+        [T0 + MIN, 100.2], // kept reporting, a small step back: the one counter-backwards
+        [T0 + 2 * MIN, 0.01], // a reboot: back at ~0
+        [T0 + 8 * 60 * MIN, 0.5], // a catch-up after a gap, plausible: consumption
+        [T0 + 8 * 60 * MIN + MIN, 90], // a jump
+      ] as const
+    ).map(([ts, total]) => rulesOf(sut, reading(device, ts, water(total)), device));
+    expect(lines).toEqual(['-', 'raise counter-backwards', '-', '-', 'raise meter-jump']);
+    expect(breaks).toEqual(['wm-1 backwards 100.5→100.2', 'wm-1 reset 100.2→0.01', 'wm-1 catch-up 0.01→0.5', 'wm-1 jump 0.5→90']);
+    const rows = sut.states.snapshotsOf(sut.states.takeDirty());
+    const register = rows.find((r) => r.detectorId === REGISTER_SNAPSHOT.detectorId);
+    expect(register?.state).toEqual({ total: 90, ts: T0 + 481 * MIN, lastKind: 'jump', lastFrom: 0.5, lastTo: 90, lastAt: T0 + 481 * MIN });
+    const { sut: restarted } = runner();
+    restarted.states.restore(JSON.parse(JSON.stringify(rows)), () => device);
+    expect(restarted.states.deviceEntry('wm-1')?.last).toEqual({ kind: 'jump', from: 0.5, to: 90, at: T0 + 481 * MIN });
   });
 
   it('holds no state for a rule whose state is still its initial one (custody outside custody, meter-register)', () => {

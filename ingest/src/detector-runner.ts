@@ -1,5 +1,16 @@
-import type { AnyDetector, DetectorEvent, DeviceContext, MeterStep, Reading, ReadingKind } from '@dutyroom/domain';
-import { DEVICE_OFFLINE_RULE, emptyMeterStep, GATEWAY_OFFLINE_RULE, isMeterTotal, stepRegister } from '@dutyroom/domain';
+import type { AnyDetector, DetectorEvent, DeviceContext, MeterRegisterConfig, MeterStep, Reading, ReadingKind, RegisterBreak } from '@dutyroom/domain';
+import {
+  breakOf,
+  DEVICE_OFFLINE_RULE,
+  emptyMeterStep,
+  GATEWAY_OFFLINE_RULE,
+  isMeterTotal,
+  judgeStep,
+  meterRegister,
+  meterRegisterOptions,
+  recordBreak,
+  stepRegister,
+} from '@dutyroom/domain';
 import { DetectorStates, DRILL_SUFFIX, type StateEntry } from './detector-states.ts';
 import type { ConfigResolver } from './rule-config.ts';
 
@@ -10,6 +21,12 @@ export interface DetectorRunnerDeps {
   readonly site: { device(deviceId: string): DeviceContext | undefined };
   /** A detector threw: the caller counts and logs it; the other detectors still run. */
   readonly onError: (detector: AnyDetector, error: unknown, deviceId: string) => void;
+  /**
+   * A meter register step that was not plain consumption (reset, replacement, rollover, backwards,
+   * jump, catch-up), classified by meter-register's bounds: the caller counts and logs it, so a
+   * re-base reaches operators as evidence without an anomaly.
+   */
+  readonly onBreak?: (device: DeviceContext, mark: RegisterBreak) => void;
 }
 
 /** Findings of one reading, and the state entries that produced them (snapshotted with them). */
@@ -50,6 +67,9 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
   const initials = detectors.map((d) => (d.initialState.length === 0 ? d.initialState(undefined as never) : undefined));
   /** Reused for every reading: detectors read it during the call only (DetectorContext.meter). */
   const step: MeterStep = emptyMeterStep();
+  /** meter-register's bounds classify every register step (its site configuration, else its defaults). */
+  const registerIndex = detectors.findIndex((d) => d.id === meterRegister.id);
+  const registerDefaults = meterRegister.configSchema.parse({});
 
   /**
    * Configurations by detector and unit type: the resolver depends on nothing else (rule-config.ts)
@@ -65,6 +85,15 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
       byUnitType.set(unitType, config);
     }
     return config;
+  };
+
+  const classify = (entry: StateEntry, meter: MeterStep, device: DeviceContext, kind: 'water.total' | 'electricity.total') => {
+    const config = (registerIndex < 0 ? registerDefaults : configOf(registerIndex, meterRegister, device)) as MeterRegisterConfig;
+    const options = meterRegisterOptions(config, device, kind);
+    const found = breakOf(judgeStep(meter, options), options);
+    if (found === undefined) return;
+    const mark = recordBreak(entry, meter, found);
+    deps.onBreak?.(device, mark);
   };
 
   const stillInitial = (i: number, state: unknown, device: DeviceContext): boolean =>
@@ -86,6 +115,7 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
         home ??= states.addDeviceEntry(deviceKey, device);
         meter = stepRegister(home, reading.value, reading.ts, step);
         homeTouched = true;
+        if (meter.kind === 'step') classify(home, meter, device, reading.kind as 'water.total' | 'electricity.total');
       }
       let found: { events: DetectorEvent[]; touched: StateEntry[] } | undefined;
       for (const i of indexes) {

@@ -1,4 +1,15 @@
-import type { AnyDetector, DecodeInput, DecodeResult, DetectorEvent, DeviceContext, HoldDownPolicy, Reading, SiteIndex, StormPolicy } from '@dutyroom/domain';
+import type {
+  AnyDetector,
+  DecodeInput,
+  DecodeResult,
+  DetectorEvent,
+  DeviceContext,
+  HoldDownPolicy,
+  Reading,
+  RegisterBreak,
+  SiteIndex,
+  StormPolicy,
+} from '@dutyroom/domain';
 import type { Logger } from '@dutyroom/platform';
 import type { AnomalyChange, AnomalyStore } from './adapters/anomaly-store.pg.ts';
 import type { DeadLetterSink } from './adapters/dead-letters.pg.ts';
@@ -103,7 +114,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     log.error({ err: error, detectorId: detector.id, deviceId }, 'detector threw');
   };
 
-  const runner = createDetectorRunner({ detectors, configFor: deps.configFor, site, onError: detectorFailed });
+  const registerBreak = (device: DeviceContext, mark: RegisterBreak) => {
+    // Evidence without an anomaly: a reset or a replacement is a new baseline, and operators see it here.
+    metrics.meterBreaks.inc({ kind: mark.kind });
+    log.info({ deviceId: device.device.id, kind: mark.kind, from: mark.from, to: mark.to, at: mark.at }, 'meter register discontinuity');
+  };
+
+  const runner = createDetectorRunner({ detectors, configFor: deps.configFor, site, onError: detectorFailed, onBreak: registerBreak });
   const states = runner.states;
 
   const applyFindings = (

@@ -76,7 +76,9 @@ export const meterRegister: Detector<MeterRegisterConfig, MeterRegisterState> = 
       evidence['lastBreak'] = step.last.kind;
       evidence['lastBreakAt'] = step.last.at;
     }
-    if (verdict.kind === 'backwards') return [raise(ruleIds.counterBackwards, device.device.id, 'P4', { ...evidence, back: round3(verdict.from - verdict.to) })];
-    return [raise(ruleIds.meterJump, device.device.id, 'P4', { ...evidence, delta: round3(verdict.delta), hours: round3(verdict.ms / 3_600_000) })];
+    if (verdict.kind === 'jump') {
+      return [raise(ruleIds.meterJump, device.device.id, 'P4', { ...evidence, delta: round3(verdict.delta), hours: round3(verdict.ms / 3_600_000) })];
+    }
+    return [raise(ruleIds.counterBackwards, device.device.id, 'P4', { ...evidence, back: round3(verdict.from - verdict.to) })];
   },
 };

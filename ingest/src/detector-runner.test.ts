@@ -215,6 +215,41 @@ describe('createDetectorRunner', () => {
     expect(rowsOf(restarted)).toEqual(rowsOf(kept));
   });
 
+  it('resume: registers and liveness from the newest stored readings; the ingest’s absence fires no offline timer', () => {
+    const kept = meter('occupied', { heartbeatSeconds: 300 });
+    const fresh = meter('occupied', { id: 'wm-2', heartbeatSeconds: 300 });
+    const { sut: before } = runner(detectors, [kept, fresh]);
+    before.onReading(reading(kept, T0, water(100)), kept);
+    const rows: StateSnapshot[] = JSON.parse(JSON.stringify(before.states.snapshotsOf(before.states.takeDirty())));
+    const { sut } = runner(detectors, [kept, fresh]);
+    sut.states.restore(rows, (id) => [kept, fresh].find((d) => d.device.id === id));
+    // The snapshot is older than the last stored readings (a crash); the ingest was down 2 hours.
+    const stopped = T0 + 10 * MIN;
+    const startedAt = stopped + 120 * MIN;
+    const moved = sut.resume({
+      startedAt,
+      listeningUntil: stopped,
+      devices: new Map([
+        ['wm-1', { ts: stopped, total: 100.2, totalTs: stopped }],
+        ['wm-2', { ts: stopped - MIN, total: 7, totalTs: stopped - MIN }],
+      ]),
+    });
+    expect(moved).toBe(2);
+    expect(sut.states.deviceEntry('wm-1')).toMatchObject({ total: 100.2, ts: stopped, wakeAt: startedAt + 15 * MIN });
+    expect(sut.states.deviceEntry('wm-2')).toMatchObject({ total: 7, ts: stopped - MIN, wakeAt: startedAt + 14 * MIN });
+    const ticked: string[] = [];
+    sut.tick(startedAt + 5 * MIN, (_entry, events) => ticked.push(...events.map((e) => e.rule)));
+    expect(ticked).toEqual([]);
+    // The meters continue from their registers: nothing but consumption.
+    expect(rulesOf(sut, reading(kept, startedAt + 6 * MIN, water(100.3)), kept)).toBe('-');
+    expect(rulesOf(sut, reading(fresh, startedAt + 6 * MIN, water(7.1)), fresh)).toBe('-');
+    // Silence after the start is heard as ever: offline a window after each meter's last reading.
+    sut.tick(startedAt + 15 * MIN, (_entry, events) => ticked.push(...events.map((e) => e.rule)));
+    expect(ticked).toEqual([]);
+    sut.tick(startedAt + 6 * MIN + 15 * MIN, (entry, events) => ticked.push(...events.map((e) => `${e.rule} ${entry.key}`)));
+    expect(ticked.sort()).toEqual(['device-offline wm-1', 'device-offline wm-2']);
+  });
+
   it('discards a state of another version, a register that is not two numbers and a removed device', () => {
     const device = meter('vacant');
     const { sut: before } = runner();

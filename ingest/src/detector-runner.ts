@@ -29,6 +29,22 @@ export interface DetectorRunnerDeps {
   readonly onBreak?: (device: DeviceContext, mark: RegisterBreak) => void;
 }
 
+/** What the store knows of the time before a restart (StateStore.resumePoint). */
+export interface ResumePoint {
+  readonly startedAt: number;
+  /** The newest moment the previous run is known to have been listening; 0: unknown. */
+  readonly listeningUntil: number;
+  /** Per device: its newest stored reading and its newest stored register total. */
+  readonly devices: ReadonlyMap<string, StoredReading>;
+}
+
+export interface StoredReading {
+  readonly ts: number;
+  /** The newest register total (water.total / electricity.total) and its ts; absent for other devices. */
+  readonly total?: number;
+  readonly totalTs?: number;
+}
+
 /** Findings of one reading, and the state entries that produced them (snapshotted with them). */
 export interface Findings {
   readonly events: DetectorEvent[];
@@ -39,6 +55,12 @@ export interface DetectorRunner {
   readonly states: DetectorStates;
   /** Steps the device's meter register (register readings), then runs the detectors of the reading's kind. */
   onReading(reading: Reading, device: DeviceContext): Findings | undefined;
+  /**
+   * After `states.restore`, before the first tick: brings each device's register and device-keyed
+   * states up to its newest stored reading and lets detectors move timers the ingest's absence
+   * must not fire (Detector.resume). Returns how many registers were moved forward.
+   */
+  resume(point: ResumePoint): number;
   /** Runs the detector timers due at `now`; `found` gets each entry's findings. */
   tick(now: number, found: (entry: StateEntry, events: DetectorEvent[]) => void): void;
 }
@@ -161,6 +183,53 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
         states.touched(home);
       }
       return found;
+    },
+
+    resume(point) {
+      let moved = 0;
+      // Detector.resume is for states keyed by the device (liveness keys by the device it watches).
+      const resumable = detectors.flatMap((d, i) => (d.resume !== undefined ? [i] : []));
+      const ids = new Set<string>(point.devices.keys());
+      for (const entry of states.deviceEntries()) if (!entry.drill) ids.add(entry.key);
+      for (const id of ids) {
+        const device = deps.site.device(id);
+        if (device === undefined) continue;
+        let entry = states.deviceEntry(id);
+        let touched = false;
+        const stored = point.devices.get(id);
+        // A register snapshot older than the newest stored total: the newest is the baseline.
+        if (stored?.total !== undefined && stored.totalTs !== undefined && stored.totalTs > (entry?.ts ?? 0)) {
+          entry ??= states.addDeviceEntry(id, device);
+          entry.total = stored.total;
+          entry.ts = stored.totalTs;
+          touched = true;
+          moved++;
+        }
+        for (const i of resumable) {
+          const detector = detectors[i] as AnyDetector;
+          let state = entry?.stateOf(i);
+          const fresh = state === undefined;
+          if (fresh) state = detector.initialState(device);
+          try {
+            detector.resume?.(state, {
+              config: configOf(i, detector, device),
+              device,
+              startedAt: point.startedAt,
+              listeningUntil: point.listeningUntil,
+              lastReadingTs: stored?.ts ?? 0,
+            });
+          } catch (error) {
+            deps.onError(detector, error, id);
+            continue;
+          }
+          if (fresh && stillInitial(i, state, device)) continue;
+          entry ??= states.addDeviceEntry(id, device);
+          if (fresh) states.put(entry, i, state);
+          touched = true;
+        }
+        if (touched && entry !== undefined) states.touched(entry);
+      }
+      return moved;
     },
 
     tick(now, found) {

@@ -128,6 +128,11 @@ export class DetectorStates {
     return this.devices.get(key);
   }
 
+  /** Every device entry (drill entries included: their keys end in `#drill`). */
+  deviceEntries(): IterableIterator<StateEntry> {
+    return this.devices.values();
+  }
+
   addDeviceEntry(key: string, device: DeviceContext): StateEntry {
     const entry = new StateEntry(key, device, this.root);
     this.devices.set(key, entry);

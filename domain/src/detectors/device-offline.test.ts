@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceContext } from '../site/site-index.ts';
 import { deviceOffline as sut } from './device-offline.ts';
-import type { LivenessState } from './liveness.ts';
 import { gatewayOffline } from './gateway-offline.ts';
+import type { LivenessState } from './liveness.ts';
 import { areaDevice, HOUR, MIN, play, SEC, type Step, T0, unitDevice } from './testing.ts';
 
 const config = sut.configSchema.parse({});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { judgeStep, KEPT_REPORTING_MS, type RegisterOptions, RESET_MAX } from '../meters/register.ts';
+import { judgeStep, KEPT_REPORTING_MS, RESET_MAX, type RegisterOptions } from '../meters/register.ts';
 import type { DeviceContext } from '../site/site-index.ts';
 import type { Detector } from './detector.ts';
 import { meterConfigFields, meterStep, raise, round3, WATER_MAX_PER_HOUR } from './findings.ts';
@@ -25,7 +25,10 @@ const configSchema = z.strictObject({
    * A meter whose previous reading is at most this old (or two of its heartbeat intervals, if
    * longer) kept reporting: only then is a plausible step back a real `backwards` finding.
    */
-  meterKeptReportingMinutes: z.number().positive().default(KEPT_REPORTING_MS / 60_000),
+  meterKeptReportingMinutes: z
+    .number()
+    .positive()
+    .default(KEPT_REPORTING_MS / 60_000),
 });
 export type MeterRegisterConfig = z.infer<typeof configSchema>;
 

@@ -1,5 +1,5 @@
-import type { Db, Queryable, Statement } from '@dutyroom/platform';
 import { isMeterTotal, numericReadingKinds } from '@dutyroom/domain';
+import type { Db, Queryable, Statement } from '@dutyroom/platform';
 import type { ResumePoint, StoredReading } from '../detector-runner.ts';
 import type { StateSnapshot } from '../detector-states.ts';
 import { storableJson } from './text.ts';

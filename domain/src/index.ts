@@ -4,6 +4,8 @@ export * from './config/config-schema.ts';
 export * from './detectors/config.ts';
 export * from './detectors/detector.ts';
 export * from './detectors/index.ts';
+export * from './detectors/liveness.ts';
+export * from './detectors/meter-register.ts';
 export * from './detectors/rule-ids.ts';
 export * from './detectors/vacant-unit-water.ts';
 export * from './events.ts';

@@ -49,13 +49,15 @@ const water = (value: number): ReadingBody => ({ kind: 'water.total', value });
 
 function runner(registry: readonly AnyDetector[] = detectors, devices: DeviceContext[] = []) {
   const errors: string[] = [];
+  const breaks: string[] = [];
   const sut = createDetectorRunner({
     detectors: registry,
     configFor: createConfigResolver({ rules: {}, rulesByUnitType: {} }, registry),
     site: { device: (id) => devices.find((d) => d.device.id === id) },
     onError: (detector, error) => errors.push(`${detector.id}: ${String(error)}`),
+    onBreak: (device, mark) => breaks.push(`${device.device.id} ${mark.kind} ${mark.from}→${mark.to}`),
   });
-  return { sut, errors };
+  return { sut, errors, breaks };
 }
 
 /** Rule ids of a reading's findings, `-` for none. */
@@ -112,9 +114,9 @@ describe('createDetectorRunner', () => {
     expect(sut.states.deviceEntry('wm-1')).toMatchObject({ total: 100.02, ts: T0 + 2 * MIN });
   });
 
-  it('a replaced meter is one counter-backwards finding and consumption for no rule; use after it counts', () => {
+  it('a replaced meter is re-based: no finding, consumption for no rule, a `replacement` break; use after it counts', () => {
     const device = meter('vacant');
-    const { sut, errors } = runner();
+    const { sut, errors, breaks } = runner();
     const lines = (
       [
         [T0, 100],
@@ -123,8 +125,31 @@ describe('createDetectorRunner', () => {
         [T0 + 15 * MIN, 3.02],
       ] as const
     ).map(([ts, total]) => rulesOf(sut, reading(device, ts, water(total)), device));
-    expect(lines).toEqual(['-', '-', 'raise counter-backwards', 'raise vacant-unit-water']);
+    expect(lines).toEqual(['-', '-', '-', 'raise vacant-unit-water']);
+    expect(breaks).toEqual(['wm-1 replacement 100.004→3']);
     expect(errors).toEqual([]);
+  });
+
+  it('classifies every register break once per reading, keeps the last on the register and snapshots it', () => {
+    const device = meter('occupied');
+    const { sut, breaks } = runner();
+    const lines = (
+      [
+        [T0, 100.5],
+        [T0 + MIN, 100.2], // kept reporting, a small step back: the one counter-backwards
+        [T0 + 2 * MIN, 0.01], // a reboot: back at ~0
+        [T0 + 8 * 60 * MIN, 0.5], // a catch-up after a gap, plausible: consumption
+        [T0 + 8 * 60 * MIN + MIN, 90], // a jump
+      ] as const
+    ).map(([ts, total]) => rulesOf(sut, reading(device, ts, water(total)), device));
+    expect(lines).toEqual(['-', 'raise counter-backwards', '-', '-', 'raise meter-jump']);
+    expect(breaks).toEqual(['wm-1 backwards 100.5→100.2', 'wm-1 reset 100.2→0.01', 'wm-1 catch-up 0.01→0.5', 'wm-1 jump 0.5→90']);
+    const rows = sut.states.snapshotsOf(sut.states.takeDirty());
+    const register = rows.find((r) => r.detectorId === REGISTER_SNAPSHOT.detectorId);
+    expect(register?.state).toEqual({ total: 90, ts: T0 + 481 * MIN, lastKind: 'jump', lastFrom: 0.5, lastTo: 90, lastAt: T0 + 481 * MIN });
+    const { sut: restarted } = runner();
+    restarted.states.restore(JSON.parse(JSON.stringify(rows)), () => device);
+    expect(restarted.states.deviceEntry('wm-1')?.last).toEqual({ kind: 'jump', from: 0.5, to: 90, at: T0 + 481 * MIN });
   });
 
   it('holds no state for a rule whose state is still its initial one (custody outside custody, meter-register)', () => {
@@ -188,6 +213,41 @@ describe('createDetectorRunner', () => {
     expect(a).toEqual(['raise vacant-unit-water', 'raise vacant-unit-water']);
     const rowsOf = (sut: DetectorRunner) => sut.states.snapshotsOf(sut.states.takeDirty());
     expect(rowsOf(restarted)).toEqual(rowsOf(kept));
+  });
+
+  it('resume: registers and liveness from the newest stored readings; the ingest’s absence fires no offline timer', () => {
+    const kept = meter('occupied', { heartbeatSeconds: 300 });
+    const fresh = meter('occupied', { id: 'wm-2', heartbeatSeconds: 300 });
+    const { sut: before } = runner(detectors, [kept, fresh]);
+    before.onReading(reading(kept, T0, water(100)), kept);
+    const rows: StateSnapshot[] = JSON.parse(JSON.stringify(before.states.snapshotsOf(before.states.takeDirty())));
+    const { sut } = runner(detectors, [kept, fresh]);
+    sut.states.restore(rows, (id) => [kept, fresh].find((d) => d.device.id === id));
+    // The snapshot is older than the last stored readings (a crash); the ingest was down 2 hours.
+    const stopped = T0 + 10 * MIN;
+    const startedAt = stopped + 120 * MIN;
+    const moved = sut.resume({
+      startedAt,
+      listeningUntil: stopped,
+      devices: new Map([
+        ['wm-1', { ts: stopped, total: 100.2, totalTs: stopped }],
+        ['wm-2', { ts: stopped - MIN, total: 7, totalTs: stopped - MIN }],
+      ]),
+    });
+    expect(moved).toBe(2);
+    expect(sut.states.deviceEntry('wm-1')).toMatchObject({ total: 100.2, ts: stopped, wakeAt: startedAt + 15 * MIN });
+    expect(sut.states.deviceEntry('wm-2')).toMatchObject({ total: 7, ts: stopped - MIN, wakeAt: startedAt + 14 * MIN });
+    const ticked: string[] = [];
+    sut.tick(startedAt + 5 * MIN, (_entry, events) => ticked.push(...events.map((e) => e.rule)));
+    expect(ticked).toEqual([]);
+    // The meters continue from their registers: nothing but consumption.
+    expect(rulesOf(sut, reading(kept, startedAt + 6 * MIN, water(100.3)), kept)).toBe('-');
+    expect(rulesOf(sut, reading(fresh, startedAt + 6 * MIN, water(7.1)), fresh)).toBe('-');
+    // Silence after the start is heard as ever: offline a window after each meter's last reading.
+    sut.tick(startedAt + 15 * MIN, (_entry, events) => ticked.push(...events.map((e) => e.rule)));
+    expect(ticked).toEqual([]);
+    sut.tick(startedAt + 6 * MIN + 15 * MIN, (entry, events) => ticked.push(...events.map((e) => `${e.rule} ${entry.key}`)));
+    expect(ticked.sort()).toEqual(['device-offline wm-1', 'device-offline wm-2']);
   });
 
   it('discards a state of another version, a register that is not two numbers and a removed device', () => {

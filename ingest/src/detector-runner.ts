@@ -1,5 +1,16 @@
-import type { AnyDetector, DetectorEvent, DeviceContext, MeterStep, Reading, ReadingKind } from '@dutyroom/domain';
-import { DEVICE_OFFLINE_RULE, emptyMeterStep, GATEWAY_OFFLINE_RULE, isMeterTotal, stepRegister } from '@dutyroom/domain';
+import type { AnyDetector, DetectorEvent, DeviceContext, MeterRegisterConfig, MeterStep, Reading, ReadingKind, RegisterBreak } from '@dutyroom/domain';
+import {
+  breakOf,
+  DEVICE_OFFLINE_RULE,
+  emptyMeterStep,
+  GATEWAY_OFFLINE_RULE,
+  isMeterTotal,
+  judgeStep,
+  meterRegister,
+  meterRegisterOptions,
+  recordBreak,
+  stepRegister,
+} from '@dutyroom/domain';
 import { DetectorStates, DRILL_SUFFIX, type StateEntry } from './detector-states.ts';
 import type { ConfigResolver } from './rule-config.ts';
 
@@ -10,6 +21,28 @@ export interface DetectorRunnerDeps {
   readonly site: { device(deviceId: string): DeviceContext | undefined };
   /** A detector threw: the caller counts and logs it; the other detectors still run. */
   readonly onError: (detector: AnyDetector, error: unknown, deviceId: string) => void;
+  /**
+   * A meter register step that was not plain consumption (reset, replacement, rollover, backwards,
+   * jump, catch-up), classified by meter-register's bounds: the caller counts and logs it, so a
+   * re-base reaches operators as evidence without an anomaly.
+   */
+  readonly onBreak?: (device: DeviceContext, mark: RegisterBreak) => void;
+}
+
+/** What the store knows of the time before a restart (StateStore.resumePoint). */
+export interface ResumePoint {
+  readonly startedAt: number;
+  /** The newest moment the previous run is known to have been listening; 0: unknown. */
+  readonly listeningUntil: number;
+  /** Per device: its newest stored reading and its newest stored register total. */
+  readonly devices: ReadonlyMap<string, StoredReading>;
+}
+
+export interface StoredReading {
+  readonly ts: number;
+  /** The newest register total (water.total / electricity.total) and its ts; absent for other devices. */
+  readonly total?: number;
+  readonly totalTs?: number;
 }
 
 /** Findings of one reading, and the state entries that produced them (snapshotted with them). */
@@ -22,6 +55,12 @@ export interface DetectorRunner {
   readonly states: DetectorStates;
   /** Steps the device's meter register (register readings), then runs the detectors of the reading's kind. */
   onReading(reading: Reading, device: DeviceContext): Findings | undefined;
+  /**
+   * After `states.restore`, before the first tick: brings each device's register and device-keyed
+   * states up to its newest stored reading and lets detectors move timers the ingest's absence
+   * must not fire (Detector.resume). Returns how many registers were moved forward.
+   */
+  resume(point: ResumePoint): number;
   /** Runs the detector timers due at `now`; `found` gets each entry's findings. */
   tick(now: number, found: (entry: StateEntry, events: DetectorEvent[]) => void): void;
 }
@@ -50,6 +89,9 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
   const initials = detectors.map((d) => (d.initialState.length === 0 ? d.initialState(undefined as never) : undefined));
   /** Reused for every reading: detectors read it during the call only (DetectorContext.meter). */
   const step: MeterStep = emptyMeterStep();
+  /** meter-register's bounds classify every register step (its site configuration, else its defaults). */
+  const registerIndex = detectors.findIndex((d) => d.id === meterRegister.id);
+  const registerDefaults = meterRegister.configSchema.parse({});
 
   /**
    * Configurations by detector and unit type: the resolver depends on nothing else (rule-config.ts)
@@ -65,6 +107,15 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
       byUnitType.set(unitType, config);
     }
     return config;
+  };
+
+  const classify = (entry: StateEntry, meter: MeterStep, device: DeviceContext, kind: 'water.total' | 'electricity.total') => {
+    const config = (registerIndex < 0 ? registerDefaults : configOf(registerIndex, meterRegister, device)) as MeterRegisterConfig;
+    const options = meterRegisterOptions(config, device, kind);
+    const found = breakOf(judgeStep(meter, options), options);
+    if (found === undefined) return;
+    const mark = recordBreak(entry, meter, found);
+    deps.onBreak?.(device, mark);
   };
 
   const stillInitial = (i: number, state: unknown, device: DeviceContext): boolean =>
@@ -86,6 +137,7 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
         home ??= states.addDeviceEntry(deviceKey, device);
         meter = stepRegister(home, reading.value, reading.ts, step);
         homeTouched = true;
+        if (meter.kind === 'step') classify(home, meter, device, reading.kind as 'water.total' | 'electricity.total');
       }
       let found: { events: DetectorEvent[]; touched: StateEntry[] } | undefined;
       for (const i of indexes) {
@@ -131,6 +183,53 @@ export function createDetectorRunner(deps: DetectorRunnerDeps): DetectorRunner {
         states.touched(home);
       }
       return found;
+    },
+
+    resume(point) {
+      let moved = 0;
+      // Detector.resume is for states keyed by the device (liveness keys by the device it watches).
+      const resumable = detectors.flatMap((d, i) => (d.resume !== undefined ? [i] : []));
+      const ids = new Set<string>(point.devices.keys());
+      for (const entry of states.deviceEntries()) if (!entry.drill) ids.add(entry.key);
+      for (const id of ids) {
+        const device = deps.site.device(id);
+        if (device === undefined) continue;
+        let entry = states.deviceEntry(id);
+        let touched = false;
+        const stored = point.devices.get(id);
+        // A register snapshot older than the newest stored total: the newest is the baseline.
+        if (stored?.total !== undefined && stored.totalTs !== undefined && stored.totalTs > (entry?.ts ?? 0)) {
+          entry ??= states.addDeviceEntry(id, device);
+          entry.total = stored.total;
+          entry.ts = stored.totalTs;
+          touched = true;
+          moved++;
+        }
+        for (const i of resumable) {
+          const detector = detectors[i] as AnyDetector;
+          let state = entry?.stateOf(i);
+          const fresh = state === undefined;
+          if (fresh) state = detector.initialState(device);
+          try {
+            detector.resume?.(state, {
+              config: configOf(i, detector, device),
+              device,
+              startedAt: point.startedAt,
+              listeningUntil: point.listeningUntil,
+              lastReadingTs: stored?.ts ?? 0,
+            });
+          } catch (error) {
+            deps.onError(detector, error, id);
+            continue;
+          }
+          if (fresh && stillInitial(i, state, device)) continue;
+          entry ??= states.addDeviceEntry(id, device);
+          if (fresh) states.put(entry, i, state);
+          touched = true;
+        }
+        if (touched && entry !== undefined) states.touched(entry);
+      }
+      return moved;
     },
 
     tick(now, found) {

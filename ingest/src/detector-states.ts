@@ -1,4 +1,4 @@
-import type { AnyDetector, DeviceContext, RegisterState } from '@dutyroom/domain';
+import type { AnyDetector, BreakKind, DeviceContext, RegisterBreak, RegisterState } from '@dutyroom/domain';
 import { type Schedulable, TimerHeap } from './timer-heap.ts';
 
 /** A state as snapshotted: the detector's version travels with it, so a changed shape is never misread. */
@@ -66,6 +66,8 @@ export class StateEntry implements Schedulable, RegisterState {
   /** The device's meter register (ts 0: no register reading yet): DetectorContext.meter is stepped from it. */
   total = 0;
   ts = 0;
+  /** The register's last discontinuity (one pointer; an object only for meters that had one). */
+  last: RegisterBreak | undefined = undefined;
   wakeAt: number | undefined = undefined;
   heapAt: number | undefined = undefined;
 
@@ -124,6 +126,11 @@ export class DetectorStates {
   /** The entry of a device key (`deviceId` or `deviceId#drill`), if it holds anything. */
   deviceEntry(key: string): StateEntry | undefined {
     return this.devices.get(key);
+  }
+
+  /** Every device entry (drill entries included: their keys end in `#drill`). */
+  deviceEntries(): IterableIterator<StateEntry> {
+    return this.devices.values();
   }
 
   addDeviceEntry(key: string, device: DeviceContext): StateEntry {
@@ -194,7 +201,7 @@ export class DetectorStates {
     for (const entry of entries) {
       const deviceId = entry.device.device.id;
       if (entry.ts !== 0) {
-        rows.push({ ...REGISTER_SNAPSHOT, stateKey: entry.key, deviceId, state: { total: entry.total, ts: entry.ts }, wakeAt: undefined });
+        rows.push({ ...REGISTER_SNAPSHOT, stateKey: entry.key, deviceId, state: registerRow(entry), wakeAt: undefined });
       }
       const detectorOf = entry.layout.detectorOf;
       for (let slot = 0; slot < detectorOf.length; slot++) {
@@ -275,6 +282,7 @@ export class DetectorStates {
         const entry = this.devices.get(s.stateKey) ?? this.addDeviceEntry(s.stateKey, ctx);
         entry.total = register.total;
         entry.ts = register.ts;
+        entry.last = lastBreakOf(register);
         entries.add(entry);
         restored++;
         continue;
@@ -296,7 +304,24 @@ export class DetectorStates {
   }
 }
 
+/** A register as snapshotted: flat, `{ total, ts }` plus its last discontinuity when it had one. */
+const registerRow = (entry: StateEntry) => {
+  const last = entry.last;
+  return last === undefined
+    ? { total: entry.total, ts: entry.ts }
+    : { total: entry.total, ts: entry.ts, lastKind: last.kind, lastFrom: last.from, lastTo: last.to, lastAt: last.at };
+};
+
+const BREAK_KINDS: ReadonlySet<string> = new Set<BreakKind>(['reset', 'replacement', 'rollover', 'backwards', 'jump', 'catch-up']);
+
+function lastBreakOf(row: Record<string, unknown>): RegisterBreak | undefined {
+  const { lastKind, lastFrom, lastTo, lastAt } = row;
+  if (typeof lastKind !== 'string' || !BREAK_KINDS.has(lastKind)) return undefined;
+  if (!Number.isFinite(lastFrom) || !Number.isFinite(lastTo) || !Number.isFinite(lastAt)) return undefined;
+  return { kind: lastKind as BreakKind, from: lastFrom as number, to: lastTo as number, at: lastAt as number };
+}
+
 const rowsOf = (entry: StateEntry): number => entry.slots.length + (entry.ts === 0 ? 0 : 1);
 
-const isRegister = (value: Partial<RegisterState> | null): value is RegisterState =>
+const isRegister = (value: Partial<RegisterState> | null): value is RegisterState & Record<string, unknown> =>
   typeof value === 'object' && value !== null && Number.isFinite(value.total) && Number.isFinite(value.ts) && (value.ts as number) > 0;

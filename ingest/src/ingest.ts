@@ -81,6 +81,7 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
       metrics,
       log: log.child({ module: 'ingest.pipeline' }),
       maxPayloadBytes: config.maxPayloadBytes,
+      now,
       ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
       ...(deps.storm ? { storm: deps.storm } : {}),
     });

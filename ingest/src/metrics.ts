@@ -30,6 +30,12 @@ export function createIngestMetrics(registry = new Registry()) {
       labelNames: ['rule'],
       registers: [registry],
     }),
+    meterBreaks: new Counter({
+      name: 'dutyroom_ingest_meter_breaks_total',
+      help: 'Meter register steps that were not plain consumption, by kind: reset, replacement, rollover, backwards, jump, catch-up (docs/detectors.md § Meter arithmetic)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     anomalyChanges: new Counter({
       name: 'dutyroom_ingest_anomaly_changes_total',
       help: 'Anomalies opened, updated and cleared',

@@ -1,4 +1,15 @@
-import type { AnyDetector, DecodeInput, DecodeResult, DetectorEvent, DeviceContext, HoldDownPolicy, Reading, SiteIndex, StormPolicy } from '@dutyroom/domain';
+import type {
+  AnyDetector,
+  DecodeInput,
+  DecodeResult,
+  DetectorEvent,
+  DeviceContext,
+  HoldDownPolicy,
+  Reading,
+  RegisterBreak,
+  SiteIndex,
+  StormPolicy,
+} from '@dutyroom/domain';
 import type { Logger } from '@dutyroom/platform';
 import type { AnomalyChange, AnomalyStore } from './adapters/anomaly-store.pg.ts';
 import type { DeadLetterSink } from './adapters/dead-letters.pg.ts';
@@ -33,11 +44,13 @@ export interface PipelineDeps {
   /** Idempotency keys remembered in memory (two generations of this many). */
   readonly recentKeys?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The clock of `start` (tests set it; the same as the timers'). */
+  readonly now?: () => number;
 }
 
 export interface Pipeline {
   /** Restores detector states, gateway outages and held-down clears saved before a restart. */
-  start(): Promise<{ restored: number; discarded: number }>;
+  start(): Promise<{ restored: number; discarded: number; resumed: number }>;
   /** Resolves once the message is persisted (readings, anomalies, dead letters): then it may be acked. */
   onMessage(topic: string, payload: Uint8Array, receivedAt: number): Promise<void>;
   /** Runs detector timers and held-down clears due at `now`; resolves once their changes are committed. */
@@ -103,7 +116,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     log.error({ err: error, detectorId: detector.id, deviceId }, 'detector threw');
   };
 
-  const runner = createDetectorRunner({ detectors, configFor: deps.configFor, site, onError: detectorFailed });
+  const registerBreak = (device: DeviceContext, mark: RegisterBreak) => {
+    // Evidence without an anomaly: a reset or a replacement is a new baseline, and operators see it here.
+    metrics.meterBreaks.inc({ kind: mark.kind });
+    log.info({ deviceId: device.device.id, kind: mark.kind, from: mark.from, to: mark.to, at: mark.at }, 'meter register discontinuity');
+  };
+
+  const runner = createDetectorRunner({ detectors, configFor: deps.configFor, site, onError: detectorFailed, onBreak: registerBreak });
   const states = runner.states;
 
   const applyFindings = (
@@ -219,11 +238,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return {
     async start() {
-      const result = states.restore(await deps.states.load(site.siteId), (id) => site.device(id));
+      const restored = states.restore(await deps.states.load(site.siteId), (id) => site.device(id));
+      // Before the first tick: registers and liveness from the newest stored readings, and no timer
+      // fired by the ingest's own absence (docs/ingest.md § Timers and restarts).
+      const point = await deps.states.resumePoint(site.siteId, (deps.now ?? Date.now)());
+      const result = { ...restored, resumed: runner.resume(point) };
       await flow.restore();
       metrics.detectorStates.set(states.size);
       if (result.discarded > 0) log.warn(result, 'detector states of another version or of removed devices discarded');
-      log.info({ ...result, timers: states.timers.size }, 'detector states restored');
+      log.info({ ...result, timers: states.timers.size, listeningUntil: point.listeningUntil, startedAt: point.startedAt }, 'detector states restored');
       return result;
     },
 

@@ -20,7 +20,7 @@ function fakePipeline(name: string, journal: string[], dirty = 0): Pipeline {
   return {
     start: async () => {
       journal.push(`${name}.start`);
-      return { restored: 0, discarded: 0 };
+      return { restored: 0, discarded: 0, resumed: 0 };
     },
     onMessage: async (topic) => {
       journal.push(`${name}.message ${topic}`);

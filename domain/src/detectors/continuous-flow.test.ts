@@ -37,6 +37,16 @@ describe(sut.id, () => {
       ['-', '-', R, '-', C],
     ],
     [
+      'a catch-up after a silence (meter, gateway or ingest away 8 h) is no proof of a run: it starts at the catch-up',
+      [
+        [T0, total(100)],
+        [T0 + 8 * HOUR, total(100.5)],
+        [T0 + 8 * HOUR + 10 * MIN, total(100.5)],
+        [T0 + 8 * HOUR + 30 * MIN, total(100.5)],
+      ],
+      ['-', '-', '-', '-'],
+    ],
+    [
       'a late flow reading changes nothing',
       [
         [T0, flow(0.01)],

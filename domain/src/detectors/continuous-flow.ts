@@ -48,8 +48,11 @@ export const continuousFlow: Detector<ContinuousFlowConfig, ContinuousFlowState>
       const verdict = judgeStep(step, registerOptions(config));
       if (verdict.kind === 'late' || verdict.kind === 'duplicate') return [];
       if (consumed(verdict) > 0) {
-        // Water ran between the previous reading and this one.
-        if (state.since === 0) state.since = previous;
+        // Water ran between the previous reading and this one. A catch-up after a silence as long as
+        // the run itself (the meter, its gateway or the ingest was away) never proves a run alone:
+        // the water may have paused unseen, so the run starts now.
+        if (reading.ts - previous >= config.hours * HOUR_MS) state.since = reading.ts;
+        else if (state.since === 0) state.since = previous;
         state.lastFlow = reading.ts;
         running = true;
       } else if (verdict.kind === 'normal' && reading.ts - Math.max(state.lastFlow, state.since) >= config.quietMinutes * MINUTE_MS) {

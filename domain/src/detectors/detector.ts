@@ -20,6 +20,22 @@ export interface DetectorContext<Config> {
 }
 
 /**
+ * What a restarted ingest knows when it resumes a device's state (docs/ingest.md § Timers and
+ * restarts): when it started, until when the previous run is known to have listened, and the
+ * device's newest stored reading (which may be newer than the state's snapshot).
+ */
+export interface ResumeContext<Config> {
+  readonly config: Config;
+  readonly device: DeviceContext;
+  /** When this ingest started (epoch ms). */
+  readonly startedAt: number;
+  /** The newest moment the previous run is known to have been listening (its last stored reading or snapshot); 0: unknown. */
+  readonly listeningUntil: number;
+  /** The device's newest stored reading (ts), or 0 if none is known. */
+  readonly lastReadingTs: number;
+}
+
+/**
  * A detector is pure: state in, reading (or tick) in → state out (mutated in place), findings out.
  * State is plain JSON data owned by the pipeline, which snapshots it so that "for N minutes" and
  * hold-down timers survive a restart of the ingest.
@@ -45,6 +61,12 @@ export interface Detector<Config, State> {
   onTick?(state: State, ctx: DetectorContext<Config>): readonly DetectorEvent[];
   /** When this state next needs a tick (epoch ms), or undefined for never. */
   wakeAt?(state: State): number | undefined;
+  /**
+   * After a restart, before the first tick: bring a device-keyed state (its snapshot, else its
+   * initial state) up to the device's newest stored reading, and move timers the ingest's own
+   * absence must not fire (a restart raises nothing the devices did not cause).
+   */
+  resume?(state: State, ctx: ResumeContext<Config>): void;
 }
 
 /** Erases the type parameters for the registry; each detector checks its own state shape. */

@@ -26,6 +26,19 @@ export const livenessConfigSchema = z.strictObject({
 });
 export type LivenessConfig = z.infer<typeof livenessConfigSchema>;
 
+/**
+ * The offline deadline of a device after the ingest restarts. Only silence the ingest could hear
+ * counts: the time it was down (from the later of `listeningUntil` and the device's last reading,
+ * to `startedAt`) is added to the usual deadline, so a device that reported just before the
+ * ingest went down gets a whole window after the start. And every device gets at least one
+ * heartbeat interval after the start to be heard: a snapshot older than the device's last
+ * message (a crash) never makes it overdue on the first tick.
+ */
+export function resumedDeadline(seen: number, heartbeatMs: number, missedHeartbeats: number, startedAt: number, listeningUntil: number): number {
+  const down = Math.max(0, startedAt - Math.max(listeningUntil, seen));
+  return Math.max(seen + heartbeatMs * missedHeartbeats + down, startedAt + heartbeatMs);
+}
+
 export function livenessRule(spec: { id: string; severity: Severity; watches: (device: DeviceContext) => boolean }): Detector<LivenessConfig, LivenessState> {
   const goOffline = (state: LivenessState, device: DeviceContext, evidence: Record<string, string | number>) => {
     state.offline = true;
@@ -56,6 +69,15 @@ export function livenessRule(spec: { id: string; severity: Severity; watches: (d
     },
 
     wakeAt: (state) => (state.dueAt !== 0 && !state.offline ? state.dueAt : undefined),
+
+    resume(state, { config, device, startedAt, listeningUntil, lastReadingTs }) {
+      if (!spec.watches(device)) return;
+      // Silence is measured from the newest stored reading, which a snapshot may predate.
+      if (lastReadingTs > state.seen) state.seen = lastReadingTs;
+      const heartbeatMs = (device.device.heartbeatSeconds ?? config.defaultHeartbeatSeconds) * 1000;
+      if (state.offline || state.seen === 0 || heartbeatMs === 0) return;
+      state.dueAt = resumedDeadline(state.seen, heartbeatMs, config.missedHeartbeats, startedAt, listeningUntil);
+    },
     onTick(state, { config, device, now }) {
       if (state.offline || state.dueAt === 0 || now < state.dueAt) return [];
       return goOffline(state, device, {

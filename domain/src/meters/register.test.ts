@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { advanceRegister, consumed, emptyRegister, judgeStep, type RegisterOptions, stepRegister } from './register.ts';
+import {
+  advanceRegister,
+  breakOf,
+  consumed,
+  emptyRegister,
+  judgeStep,
+  type RegisterOptions,
+  type RegisterVerdict,
+  recordBreak,
+  stepRegister,
+} from './register.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 2, 0, 0);
 const MIN = 60_000;
@@ -68,7 +78,7 @@ describe(advanceRegister.name, () => {
       { total: 0.15, ts: T0 + 10 * MIN },
     ],
     [
-      'a total that goes backwards (meter replaced or reset) is a new baseline, never negative consumption',
+      'a register back at ~0 (reset) is a new baseline, never negative consumption',
       [
         [T0, 1234.5],
         [T0 + MIN, 0.002],
@@ -78,7 +88,7 @@ describe(advanceRegister.name, () => {
       { total: 0.004, ts: T0 + 2 * MIN },
     ],
     [
-      'Tasmota counter rollback after a power cut (483 → 310, arendst/Tasmota #7766) is a reset',
+      'Tasmota counter rollback after a power cut (483 → 310 Wh, arendst/Tasmota #7766) is a reset: back near 0',
       [
         [T0, 0.483],
         [T0 + MIN, 0.31],
@@ -132,7 +142,7 @@ describe(advanceRegister.name, () => {
     ).toEqual(['first', 'rollover(0.02)']);
   });
 
-  it('a register that never wraps (rollover 0) reads a drop near the top as a reset', () => {
+  it('a register that never wraps (rollover 0) reads a drop from the top to ~0 as a reset', () => {
     expect(
       run(
         [
@@ -157,8 +167,9 @@ describe(advanceRegister.name, () => {
   it('reports from/to for a reset and a jump (the counter-backwards and meter-jump findings use them)', () => {
     const state = emptyRegister();
     advanceRegister(state, 50, T0, water);
-    expect(advanceRegister(state, 10, T0 + MIN, water)).toEqual({ kind: 'reset', from: 50, to: 10 });
+    expect(advanceRegister(state, 10, T0 + MIN, water)).toEqual({ kind: 'replacement', from: 50, to: 10, ms: MIN });
     expect(advanceRegister(state, 90, T0 + 2 * MIN, water)).toMatchObject({ kind: 'jump', from: 10, to: 90, delta: 80, ms: MIN });
+    expect(advanceRegister(state, 89.9, T0 + 3 * MIN, water)).toEqual({ kind: 'backwards', from: 90, to: 89.9, ms: MIN });
   });
 
   it('consumed() counts only normal and rollover steps', () => {
@@ -167,9 +178,11 @@ describe(advanceRegister.name, () => {
         { kind: 'normal', delta: 1, ms: 1 } as const,
         { kind: 'rollover', delta: 2, ms: 1 } as const,
         { kind: 'jump', from: 0, to: 9, delta: 9, ms: 1 } as const,
-        { kind: 'reset', from: 9, to: 0 } as const,
+        { kind: 'reset', from: 9, to: 0, ms: 1 } as const,
+        { kind: 'replacement', from: 9, to: 2, ms: 1 } as const,
+        { kind: 'backwards', from: 9, to: 8.9, ms: 1 } as const,
       ].map(consumed),
-    ).toEqual([1, 2, 0, 0]);
+    ).toEqual([1, 2, 0, 0, 0, 0]);
   });
 });
 
@@ -202,7 +215,7 @@ describe('one register shared by rules with different bounds', () => {
       'step: jump / normal',
       'duplicate: duplicate / duplicate',
       'late: late / late',
-      'step: reset / reset',
+      'step: backwards / backwards',
       'step: normal / normal',
     ]);
   });
@@ -211,6 +224,119 @@ describe('one register shared by rules with different bounds', () => {
     const shared = emptyRegister();
     const into = stepRegister(shared, 100, T0);
     expect(stepRegister(shared, 100.5, T0 + MIN, into)).toBe(into);
-    expect(into).toEqual({ kind: 'step', from: 100, fromTs: T0, total: 100.5, ts: T0 + MIN });
+    expect(into).toEqual({ kind: 'step', from: 100, fromTs: T0, total: 100.5, ts: T0 + MIN, last: undefined });
+  });
+});
+
+/**
+ * Every step that is not plain consumption, classified (docs/detectors.md § Meter arithmetic): only
+ * `backwards` and `jump` become findings (meter-register); the others are evidence for operators.
+ */
+describe('classification of discontinuous steps', () => {
+  const classify = (from: [number, number], to: [number, number], options: RegisterOptions = water) => {
+    const state = emptyRegister();
+    advanceRegister(state, from[1], from[0], options);
+    const verdict: RegisterVerdict = judgeStep(stepRegister(state, to[1], to[0]), options);
+    return { verdict: verdict.kind, break: breakOf(verdict, options) ?? '-', counted: consumed(verdict), baseline: state.total };
+  };
+
+  it.each<[string, [number, number], [number, number], RegisterOptions, { verdict: string; break: string; counted: number; baseline: number }]>([
+    [
+      'reset: a Tasmota counter or pulse module back at ~0 after a reboot, however recent the previous reading',
+      [T0, 1234.5],
+      [T0 + 30_000, 0.004],
+      water,
+      { verdict: 'reset', break: 'reset', counted: 0, baseline: 0.004 },
+    ],
+    [
+      'reset: a DTU re-base to 0 after a day of silence',
+      [T0, 1234.5],
+      [T0 + 24 * HOUR, 0],
+      water,
+      { verdict: 'reset', break: 'reset', counted: 0, baseline: 0 },
+    ],
+    [
+      'reset: the bound is configurable (resetMax 5: a pulse module that counted 3 m³ since its reboot)',
+      [T0, 1234.5],
+      [T0 + 2 * MIN, 3],
+      { ...water, resetMax: 5 },
+      { verdict: 'reset', break: 'reset', counted: 0, baseline: 3 },
+    ],
+    [
+      'replacement: a recent meter lands on an unrelated lower total, further back than it could run in the time',
+      [T0, 1234.5],
+      [T0 + MIN, 200],
+      water,
+      { verdict: 'replacement', break: 'replacement', counted: 0, baseline: 200 },
+    ],
+    [
+      'replacement: after a gap (three days), a lower total further back than the meter could run (50 m³/h × 72 h)',
+      [T0, 9999],
+      [T0 + 72 * HOUR, 12],
+      water,
+      { verdict: 'replacement', break: 'replacement', counted: 0, baseline: 12 },
+    ],
+    [
+      'reset: a plausible step back after a silence longer than keptReportingMs (Tasmota restores an older saved count)',
+      [T0, 483],
+      [T0 + 2 * HOUR, 310],
+      { ...water, maxPerHour: 500 },
+      { verdict: 'reset', break: 'reset', counted: 0, baseline: 310 },
+    ],
+    [
+      'backwards: a small step back on a meter that kept reporting (previous reading a minute old) — the only counter-backwards',
+      [T0, 100.5],
+      [T0 + MIN, 100.2],
+      water,
+      { verdict: 'backwards', break: 'backwards', counted: 0, baseline: 100.2 },
+    ],
+    [
+      'backwards: keptReportingMs is configurable (a daily meter kept reporting within two days)',
+      [T0, 100.5],
+      [T0 + 24 * HOUR, 100.2],
+      { ...water, keptReportingMs: 48 * HOUR },
+      { verdict: 'backwards', break: 'backwards', counted: 0, baseline: 100.2 },
+    ],
+    [
+      'rollover: a plausible wrap of a 999999.99 register counts the wrapped step',
+      [T0, 999_999.9],
+      [T0 + 10 * MIN, 0.15],
+      water,
+      { verdict: 'rollover', break: 'rollover', counted: 0.25, baseline: 0.15 },
+    ],
+    [
+      'catch-up: after a long gap a step plausible for the gap is consumption spread over it, not a jump',
+      [T0, 100],
+      [T0 + 6 * HOUR, 103],
+      water,
+      { verdict: 'normal', break: 'catch-up', counted: 3, baseline: 103 },
+    ],
+    [
+      'jump: a step beyond maxPerHour × the gap stays a jump (meter-jump), even after a long gap',
+      [T0, 100],
+      [T0 + 6 * HOUR, 500],
+      water,
+      { verdict: 'jump', break: 'jump', counted: 0, baseline: 500 },
+    ],
+    [
+      'plain consumption of a meter that kept reporting is no discontinuity',
+      [T0, 100],
+      [T0 + MIN, 100.01],
+      water,
+      { verdict: 'normal', break: '-', counted: 0.01, baseline: 100.01 },
+    ],
+  ])('%s', (_title, from, to, options, expected) => {
+    expect(classify(from, to, options)).toEqual(expected);
+  });
+
+  it('the register remembers its last discontinuity; the next step carries it as `last` (evidence)', () => {
+    const state = emptyRegister();
+    stepRegister(state, 1234.5, T0);
+    const step = stepRegister(state, 0.01, T0 + MIN);
+    expect(step.last).toBeUndefined();
+    const kind = breakOf(judgeStep(step, water), water);
+    expect(kind).toBe('reset');
+    recordBreak(state, step, kind ?? 'reset');
+    expect(stepRegister(state, 0.02, T0 + 2 * MIN).last).toEqual({ kind: 'reset', from: 1234.5, to: 0.01, at: T0 + MIN });
   });
 });

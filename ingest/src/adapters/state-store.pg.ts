@@ -1,4 +1,6 @@
+import { isMeterTotal, numericReadingKinds } from '@dutyroom/domain';
 import type { Db, Queryable, Statement } from '@dutyroom/platform';
+import type { ResumePoint, StoredReading } from '../detector-runner.ts';
 import type { StateSnapshot } from '../detector-states.ts';
 import { storableJson } from './text.ts';
 
@@ -9,7 +11,20 @@ export interface StateStore {
   save(siteId: string, snapshots: readonly StateSnapshot[], tx?: Queryable): Promise<void>;
   /** The upsert of a few snapshots (an anomaly transaction's) as one statement of scalar parameters, for `Transaction.batch`. */
   saveStatement(siteId: string, snapshots: readonly StateSnapshot[]): Statement;
+  /**
+   * What the database knows of the time before a restart: until when the previous run listened
+   * (its newest snapshot or stored reading) and each device's newest stored reading and register
+   * total, from the embedded telemetry store (empty with InfluxDB: the snapshot alone then counts).
+   */
+  resumePoint(siteId: string, startedAt: number): Promise<ResumePoint>;
 }
+
+/**
+ * How far before the previous run's last moment stored readings are read back. A snapshot lags
+ * the readings by seconds, by minutes on a site of many thousands of meters under load
+ * (docs/ingest.md §6); readings older than this are in the snapshot.
+ */
+const RESUME_LOOKBACK_MS = 15 * 60_000;
 
 const UPSERT = `on conflict (site_id, detector_id, state_key) do update set
   version = excluded.version, device_id = excluded.device_id, state = excluded.state, wake_at = excluded.wake_at, updated_at = excluded.updated_at`;
@@ -35,6 +50,37 @@ export function createStateStore(db: Db): StateStore {
         state: r.state,
         wakeAt: r.wake_at === null ? undefined : Number(r.wake_at),
       }));
+    },
+    async resumePoint(siteId, startedAt) {
+      const snapshot = await db.query<{ at: number | string | null }>(
+        'select (extract(epoch from max(updated_at)) * 1000)::float8 as at from detector_states where site_id = $1',
+        [siteId],
+      );
+      let listeningUntil = Number(snapshot.rows[0]?.at ?? 0);
+      // Per kind, so each is one backward scan of telemetry_by_site_kind_ts.
+      for (const kind of numericReadingKinds) {
+        const newest = await db.query<{ at: number | string | null }>(
+          'select (extract(epoch from max(ts)) * 1000)::float8 as at from telemetry where site_id = $1 and kind = $2',
+          [siteId, kind],
+        );
+        listeningUntil = Math.max(listeningUntil, Number(newest.rows[0]?.at ?? 0));
+      }
+      const devices = new Map<string, StoredReading>();
+      if (listeningUntil > 0) {
+        const { rows } = await db.query<{ device_id: string; kind: string; at: number | string; value: number }>(
+          `select distinct on (device_id, kind) device_id, kind, (extract(epoch from ts) * 1000)::float8 as at, value
+           from telemetry where site_id = $1 and kind = any($2::text[]) and ts >= to_timestamp($3 / 1000.0)
+           order by device_id, kind, ts desc`,
+          [siteId, numericReadingKinds, listeningUntil - RESUME_LOOKBACK_MS],
+        );
+        for (const r of rows) {
+          const at = Number(r.at);
+          const known = devices.get(r.device_id);
+          const total = isMeterTotal(r.kind) ? { total: r.value, totalTs: at } : {};
+          devices.set(r.device_id, { ...known, ...total, ts: Math.max(known?.ts ?? 0, at) });
+        }
+      }
+      return { startedAt, listeningUntil: Math.min(listeningUntil, startedAt), devices };
     },
     async save(siteId, snapshots, tx = db) {
       for (let i = 0; i < snapshots.length; i += CHUNK) {

@@ -70,11 +70,11 @@ export class IncidentCorrelator {
   track(rule: string, memberRule: string | undefined, id: string, drill: boolean, open: boolean): void {
     if (rule !== INCIDENT_RULE || memberRule === undefined) return;
     const key = windowKey(memberRule, drill);
-    let ids = this.open.get(key);
+    const ids = this.open.get(key) ?? new Set<string>();
     if (open) {
-      if (ids === undefined) this.open.set(key, (ids = new Set()));
       ids.add(id);
-    } else ids?.delete(id);
+      this.open.set(key, ids);
+    } else ids.delete(id);
   }
 
   /** The changes that follow committed ones: incidents formed, joined, recounted or cleared. */
@@ -101,7 +101,9 @@ export class IncidentCorrelator {
           windowMs: this.windowMs,
         },
         (unassigned, incidents) => {
-          const members = unassigned.map((m) => incidentMember(m.id, m.deviceId === null ? undefined : this.deps.site.device(m.deviceId), m.deviceId, m.openedAt));
+          const members = unassigned.map((m) =>
+            incidentMember(m.id, m.deviceId === null ? undefined : this.deps.site.device(m.deviceId), m.deviceId, m.openedAt),
+          );
           const member = members.find((m) => m.id === anomaly.id) ?? incidentMember(anomaly.id, undefined, anomaly.deviceId, anomaly.openedAt);
           return decideIncident(
             {
@@ -126,8 +128,8 @@ export class IncidentCorrelator {
   /** Counts the open in this worker's window and says whether the database must decide. */
   private worthAsking(rule: string, drill: boolean, openedAt: number): boolean {
     const key = windowKey(rule, drill);
-    let times = this.recent.get(key);
-    if (times === undefined) this.recent.set(key, (times = []));
+    const times = this.recent.get(key) ?? [];
+    this.recent.set(key, times);
     let at = times.length;
     while (at > 0 && (times[at - 1] as number) > openedAt) at--;
     times.splice(at, 0, openedAt);

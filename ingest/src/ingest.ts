@@ -1,5 +1,14 @@
-import { type AnyDetector, defaultIncidentPolicy, type HoldDownPolicy, type IncidentPolicy, type StormPolicy } from '@dutyroom/domain';
-import { type Config, checkDetectorRegistry, detectors as registry, type SiteFile } from '@dutyroom/domain';
+import {
+  type AnyDetector,
+  type Config,
+  checkDetectorRegistry,
+  defaultIncidentPolicy,
+  type HoldDownPolicy,
+  type IncidentPolicy,
+  detectors as registry,
+  type SiteFile,
+  type StormPolicy,
+} from '@dutyroom/domain';
 import { type Db, type Logger, loadCurrentSite } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
 import { createAnomalyPublisher } from './adapters/anomaly-publisher.ts';

@@ -12,8 +12,8 @@ import type {
 } from '@dutyroom/domain';
 import type { Logger } from '@dutyroom/platform';
 import type { AnomalyChange, AnomalyStore } from './adapters/anomaly-store.pg.ts';
-import type { IncidentStore } from './adapters/incident-store.pg.ts';
 import type { DeadLetterSink } from './adapters/dead-letters.pg.ts';
+import type { IncidentStore } from './adapters/incident-store.pg.ts';
 import type { StateStore } from './adapters/state-store.pg.ts';
 import type { TelemetrySink } from './adapters/telemetry-sink.ts';
 import { AnomalyFlow } from './anomaly-flow.ts';

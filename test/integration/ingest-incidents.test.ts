@@ -61,8 +61,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let db: Db;
     let drop: () => Promise<void>;
     const rows = async <T>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows;
-    const worker = (site: SiteFile, partialView = false) =>
-      testPipeline(db, site, { detectors, incidents: { policy: defaultIncidentPolicy, partialView } });
+    const worker = (site: SiteFile, partialView = false) => testPipeline(db, site, { detectors, incidents: { policy: defaultIncidentPolicy, partialView } });
     const fresh = async () => {
       const site = incidentSite(uniqueName('inc').replace(/_/g, '-'));
       return { site, siteId: site.site.id, sut: await worker(site) };

@@ -140,8 +140,24 @@ describe(decideIncident.name, () => {
 
   it('rule 6: at least three devices even in a small building (20 % of 5 is one)', () => {
     const small = (s: IncidentScope) => (s.kind === 'building' ? 5 : 100);
-    expect(decideIncident(input(burst(2, (i) => meter(i, T0 + i * S)), { watched: small }), policy)).toEqual({ kind: 'alone' });
-    expect(decideIncident(input(burst(3, (i) => meter(i, T0 + i * S)), { watched: small }), policy)).toMatchObject({
+    expect(
+      decideIncident(
+        input(
+          burst(2, (i) => meter(i, T0 + i * S)),
+          { watched: small },
+        ),
+        policy,
+      ),
+    ).toEqual({ kind: 'alone' });
+    expect(
+      decideIncident(
+        input(
+          burst(3, (i) => meter(i, T0 + i * S)),
+          { watched: small },
+        ),
+        policy,
+      ),
+    ).toMatchObject({
       kind: 'form',
       scope: { kind: 'building', id: '1' },
     });

@@ -1,3 +1,3 @@
 export * from './hold-down.ts';
-export * from './storm.ts';
 export * from './incident-grouping.ts';
+export * from './storm.ts';

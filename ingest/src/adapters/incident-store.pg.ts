@@ -40,7 +40,10 @@ export interface IncidentStore {
    * per (site, rule, drill) across workers by an advisory lock, so two workers never make two
    * incidents of one event. Returns the changes: the incident first, then its new members.
    */
-  correlate(request: CorrelateRequest, decide: (unassigned: readonly StoredMember[], incidents: readonly OpenIncident[]) => IncidentDecision): Promise<AnomalyChange[]>;
+  correlate(
+    request: CorrelateRequest,
+    decide: (unassigned: readonly StoredMember[], incidents: readonly OpenIncident[]) => IncidentDecision,
+  ): Promise<AnomalyChange[]>;
   /** Recounts incidents whose members changed (cleared); clears each one with no open member left. */
   refresh(siteId: string, incidents: readonly { id: string; memberRule: string; drill: boolean }[]): Promise<AnomalyChange[]>;
 }

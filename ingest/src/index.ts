@@ -1,5 +1,6 @@
 export { type AnomalyChange, type AnomalyStore, type AnomalyWork, createAnomalyStore } from './adapters/anomaly-store.pg.ts';
 export { createDeadLetterSink } from './adapters/dead-letters.pg.ts';
+export { createIncidentStore, type IncidentStore } from './adapters/incident-store.pg.ts';
 export { type OrderedAcks, orderAcks } from './adapters/ordered-acks.ts';
 export { createStateStore } from './adapters/state-store.pg.ts';
 export { createInfluxTelemetrySink, toLineProtocol } from './adapters/telemetry-sink.influx.ts';

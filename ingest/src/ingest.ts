@@ -1,10 +1,20 @@
-import type { AnyDetector, HoldDownPolicy, StormPolicy } from '@dutyroom/domain';
-import { type Config, checkDetectorRegistry, detectors as registry, type SiteFile } from '@dutyroom/domain';
+import {
+  type AnyDetector,
+  type Config,
+  checkDetectorRegistry,
+  defaultIncidentPolicy,
+  type HoldDownPolicy,
+  type IncidentPolicy,
+  detectors as registry,
+  type SiteFile,
+  type StormPolicy,
+} from '@dutyroom/domain';
 import { type Db, type Logger, loadCurrentSite } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
 import { createAnomalyPublisher } from './adapters/anomaly-publisher.ts';
 import { type AnomalyChange, createAnomalyStore } from './adapters/anomaly-store.pg.ts';
 import { createDeadLetterSink } from './adapters/dead-letters.pg.ts';
+import { createIncidentStore } from './adapters/incident-store.pg.ts';
 import { startMqttSource } from './adapters/mqtt-source.ts';
 import { createStateStore } from './adapters/state-store.pg.ts';
 import { createInfluxTelemetrySink } from './adapters/telemetry-sink.influx.ts';
@@ -26,6 +36,8 @@ export interface IngestDeps {
   readonly detectors?: readonly AnyDetector[];
   readonly holdDown?: HoldDownPolicy;
   readonly storm?: StormPolicy;
+  /** Defaults: `ingest.incidents` of the configuration. */
+  readonly incidents?: IncidentPolicy;
   /** The clock of timers (tests set it); readings bring their own time. */
   readonly now?: () => number;
   /** How often detector timers run, and how often changed states are snapshotted. */
@@ -68,6 +80,9 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
   const deadLetters = createDeadLetterSink(db, log.child({ module: 'ingest.dead-letters' }), {
     onRetry: () => metrics.storeRetries.inc({ what: 'dead-letter' }),
   });
+  const incidents = createIncidentStore(db);
+  const incidentPolicy: IncidentPolicy = deps.incidents ?? { ...defaultIncidentPolicy, ...config.ingest.incidents };
+  let builds = 0;
   // Everything that depends on the site is built per revision (site-follower.ts swaps it).
   const build: BuildPipeline = (parts) =>
     createPipeline({
@@ -84,6 +99,12 @@ export async function startIngest(deps: IngestDeps): Promise<RunningIngest> {
       now,
       ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
       ...(deps.storm ? { storm: deps.storm } : {}),
+      incidents,
+      incidentPolicy,
+      // A share group gives other workers part of the site's devices (docs/scaling.md).
+      partialView: config.scale.shareGroup !== undefined,
+      // The first build is the start; every later one a revision replacing the running site.
+      ...(builds++ > 0 ? { siteRevisionAt: now() } : {}),
     });
   const first = buildForSite(current.site, current.revision, detectors, build, log);
   const site = first.site;

@@ -5,6 +5,7 @@ import type {
   DetectorEvent,
   DeviceContext,
   HoldDownPolicy,
+  IncidentPolicy,
   Reading,
   RegisterBreak,
   SiteIndex,
@@ -13,6 +14,7 @@ import type {
 import type { Logger } from '@dutyroom/platform';
 import type { AnomalyChange, AnomalyStore } from './adapters/anomaly-store.pg.ts';
 import type { DeadLetterSink } from './adapters/dead-letters.pg.ts';
+import type { IncidentStore } from './adapters/incident-store.pg.ts';
 import type { StateStore } from './adapters/state-store.pg.ts';
 import type { TelemetrySink } from './adapters/telemetry-sink.ts';
 import { AnomalyFlow } from './anomaly-flow.ts';
@@ -39,6 +41,13 @@ export interface PipelineDeps {
   readonly maxPayloadBytes: number;
   readonly holdDown?: HoldDownPolicy;
   readonly storm?: StormPolicy;
+  /** Incident grouping (without a store: none). */
+  readonly incidents?: IncidentStore;
+  readonly incidentPolicy?: IncidentPolicy;
+  /** Other workers receive part of this site's devices (a share group): every open asks the database. */
+  readonly partialView?: boolean;
+  /** Epoch ms this pipeline's site-data revision replaced a running one (an incident's `site-revision` cause). */
+  readonly siteRevisionAt?: number;
   /** Detector states written per snapshot at most (default 2,000). */
   readonly maxStatesPerSnapshot?: number;
   /** Idempotency keys remembered in memory (two generations of this many). */
@@ -99,6 +108,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     log,
     ...(deps.holdDown ? { holdDown: deps.holdDown } : {}),
     ...(deps.storm ? { storm: deps.storm } : {}),
+    ...(deps.incidents
+      ? {
+          incidents: {
+            store: deps.incidents,
+            ...(deps.incidentPolicy ? { policy: deps.incidentPolicy } : {}),
+            partialView: deps.partialView ?? false,
+            ...(deps.siteRevisionAt === undefined ? {} : { siteRevisionAt: deps.siteRevisionAt }),
+          },
+        }
+      : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   let backlog = 0;
@@ -177,7 +196,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         continue;
       }
       const clock = clockRule(reading);
-      if (clock !== undefined) metrics.handled.inc({ rule: clock });
+      if (clock !== undefined) {
+        metrics.handled.inc({ rule: clock });
+        // The device's clock jumped: opens around now may be its doing (an incident's `time-jump` cause).
+        flow.incidents?.noteClockJump(reading.ts);
+      }
       const device = site.device(reading.deviceId);
       if (device === undefined) {
         rejected++;
@@ -260,6 +283,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
 
     async tick(now) {
+      flow.incidents?.watchHostClock(Date.now(), performance.now());
       const pending: Promise<void>[] = [];
       runner.tick(now, (entry, events) => {
         pending.push(applyFindings({ siteId: site.siteId, ts: now, drill: entry.drill }, undefined, entry.device, events, [entry]));

@@ -5,6 +5,7 @@ import {
   type DecodeResult,
   type Detector,
   type DeviceLookup,
+  type IncidentPolicy,
   indexSite,
   type Normalizer,
   normalizers,
@@ -18,6 +19,7 @@ import {
   createAnomalyStore,
   createConfigResolver,
   createDeadLetterSink,
+  createIncidentStore,
   createIngestMetrics,
   createPgTelemetrySink,
   createPipeline,
@@ -212,7 +214,12 @@ export interface TestPipeline {
 export async function testPipeline(
   db: Db,
   site: SiteFile,
-  options: { detectors?: readonly AnyDetector[]; maxPayloadBytes?: number } = {},
+  options: {
+    detectors?: readonly AnyDetector[];
+    maxPayloadBytes?: number;
+    /** Incident grouping, off unless asked for (as startIngest has it: always on). */
+    incidents?: { policy: IncidentPolicy; partialView?: boolean };
+  } = {},
 ): Promise<TestPipeline> {
   const index = indexSite(site);
   const detectors = options.detectors ?? testDetectors;
@@ -233,6 +240,9 @@ export async function testPipeline(
     metrics,
     log,
     maxPayloadBytes: options.maxPayloadBytes ?? 64 * 1024,
+    ...(options.incidents
+      ? { incidents: createIncidentStore(db), incidentPolicy: options.incidents.policy, partialView: options.incidents.partialView ?? false }
+      : {}),
   });
   await pipeline.start();
   return {

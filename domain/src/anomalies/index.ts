@@ -1,2 +1,3 @@
 export * from './hold-down.ts';
+export * from './incident-grouping.ts';
 export * from './storm.ts';

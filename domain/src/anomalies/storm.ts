@@ -45,9 +45,20 @@ export function stormVerdict(
 ): StormVerdict {
   if (event.type !== 'raise') return pass;
   if (policy.neverFolded.includes(event.rule) || !policy.offlineRules.includes(event.rule)) return pass;
-  const gatewayId = device.device.gateway;
-  if (gatewayId === undefined || device.kind === 'gateway' || gatewayId === device.device.id) return pass;
+  const gatewayId = gatewayOf(device);
+  if (gatewayId === undefined) return pass;
   return gatewayOutageOpen(gatewayId) ? { kind: 'fold', gatewayId } : pass;
+}
+
+/**
+ * The gateway a device reaches the network through, if it is behind one: storm control folds by it,
+ * and incident grouping (incident-grouping.ts) names it as the shared cause. A gateway is never
+ * behind itself.
+ */
+export function gatewayOf(device: DeviceContext | undefined): string | undefined {
+  const gatewayId = device?.device.gateway;
+  if (gatewayId === undefined || device?.kind === 'gateway' || gatewayId === device?.device.id) return undefined;
+  return gatewayId;
 }
 
 /** Whether an anomaly of this rule on this device is a gateway outage that children fold into. */

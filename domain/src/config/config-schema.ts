@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultIncidentPolicy } from '../anomalies/incident-grouping.ts';
 
 /**
  * The configuration of every process, validated in one place. Sources, lowest first: these
@@ -50,6 +51,15 @@ export const configSchema = z.strictObject({
       clientId: z.string().min(1).default('dutyroom-ingest'),
       /** /metrics and /healthz of a stand-alone ingest process. */
       httpPort: port.default(9464),
+      /** Incident grouping (docs/ingest.md §5): when opens of one rule fold into one incident. */
+      incidents: z
+        .strictObject({
+          windowSeconds: z.coerce.number().positive().default(defaultIncidentPolicy.windowSeconds),
+          siteMinDevices: z.coerce.number().int().min(2).default(defaultIncidentPolicy.siteMinDevices),
+          scopeShare: z.coerce.number().positive().max(1).default(defaultIncidentPolicy.scopeShare),
+          scopeMinDevices: z.coerce.number().int().min(2).default(defaultIncidentPolicy.scopeMinDevices),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Several ingest workers (docs/scaling.md). Defaults: one worker owns every site, no leases. */
@@ -140,6 +150,10 @@ export const envVariables: Readonly<Record<string, readonly string[]>> = {
   PORT: ['http', 'port'],
   DUTYROOM_INGEST_CLIENT_ID: ['ingest', 'clientId'],
   DUTYROOM_INGEST_HTTP_PORT: ['ingest', 'httpPort'],
+  DUTYROOM_INCIDENT_WINDOW_SECONDS: ['ingest', 'incidents', 'windowSeconds'],
+  DUTYROOM_INCIDENT_SITE_MIN_DEVICES: ['ingest', 'incidents', 'siteMinDevices'],
+  DUTYROOM_INCIDENT_SCOPE_SHARE: ['ingest', 'incidents', 'scopeShare'],
+  DUTYROOM_INCIDENT_SCOPE_MIN_DEVICES: ['ingest', 'incidents', 'scopeMinDevices'],
   DUTYROOM_SERVER_CLIENT_ID: ['server', 'clientId'],
   DUTYROOM_WORKER_ID: ['scale', 'workerId'],
   DUTYROOM_INGEST_SITE_FILES: ['scale', 'siteFiles'],

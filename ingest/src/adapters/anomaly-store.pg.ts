@@ -7,8 +7,11 @@ import { storableJson, storableText } from './text.ts';
 export interface AnomalyChange {
   readonly change: 'opened' | 'updated' | 'cleared';
   readonly anomaly: AnomalyDto;
-  /** How the change came about, for metrics and logs: a flap merged, a child folded into its gateway's outage… */
-  readonly via: 'open' | 'repeat' | 'flap' | 'clear' | 'hold-expired' | 'storm-fold';
+  /**
+   * How the change came about, for metrics and logs: a flap merged, a child folded into its
+   * gateway's outage, an incident formed, grown or cleared (`incident`), a member joining one…
+   */
+  readonly via: 'open' | 'repeat' | 'flap' | 'clear' | 'hold-expired' | 'storm-fold' | 'incident' | 'incident-member';
 }
 
 /** One reading's (or one tick's) detector findings, applied in one transaction. */
@@ -45,7 +48,7 @@ export interface AnomalyStore {
   apply(work: AnomalyWork, policy: ApplyPolicy): Promise<ApplyResult>;
   /** Clears whose hold-down ran out by `now`; returns the changes and the next deadline. */
   clearDue(siteId: string, now: number): Promise<{ changes: AnomalyChange[]; nextDueAt: number | undefined }>;
-  openAnomalies(siteId: string): Promise<{ dedupKey: string; rule: string; deviceId: string | null; drill: boolean }[]>;
+  openAnomalies(siteId: string): Promise<{ id: string; dedupKey: string; rule: string; deviceId: string | null; drill: boolean }[]>;
   nextClearDue(siteId: string): Promise<number | undefined>;
 }
 
@@ -353,11 +356,11 @@ export function createAnomalyStore(db: Db, states: StateStore): AnomalyStore {
       }),
 
     async openAnomalies(siteId) {
-      const { rows } = await db.query<{ dedup_key: string; rule: string; device_id: string | null; drill: boolean }>(
-        `select dedup_key, rule, device_id, drill from anomalies where site_id = $1 and status = 'open'`,
+      const { rows } = await db.query<{ id: string; dedup_key: string; rule: string; device_id: string | null; drill: boolean }>(
+        `select id::text as id, dedup_key, rule, device_id, drill from anomalies where site_id = $1 and status = 'open'`,
         [siteId],
       );
-      return rows.map((r) => ({ dedupKey: r.dedup_key, rule: r.rule, deviceId: r.device_id, drill: r.drill }));
+      return rows.map((r) => ({ id: r.id, dedupKey: r.dedup_key, rule: r.rule, deviceId: r.device_id, drill: r.drill }));
     },
 
     async nextClearDue(siteId) {

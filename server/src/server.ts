@@ -26,6 +26,7 @@ import { createDirectory } from './services/directory.ts';
 import { createDrillService } from './services/drill.service.ts';
 import { createEscalations, type Escalations } from './services/escalations.ts';
 import { createHandoverService } from './services/handover.service.ts';
+import { createIncidentsService } from './services/incidents.service.ts';
 import { createLiveSite } from './services/live-site.ts';
 import { createPhotosService } from './services/photos.service.ts';
 import { createReportsService } from './services/reports.service.ts';
@@ -193,6 +194,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     audit: createAuditService(ctx),
     photos: createPhotosService(ctx, createPhotoStore(join(config.dataDir, 'server'))),
     siteConfig: createSiteConfigService({ db, initial: started.site, detectors, onSaved: (next, revision) => applyRevision(next, revision) }),
+    incidents: createIncidentsService({
+      db,
+      siteId: site.siteId,
+      broadcast,
+      onAnomaly: (id) => workOrders.onAnomaly(id),
+      now,
+      log: log.child({ module: 'server.incidents' }),
+    }),
   };
   const revisions = createSiteRevisionPublisher({ siteId: site.siteId, client: () => commandClient, now });
   /**

@@ -120,6 +120,7 @@ try {
       drill: false,
       clearClosesWorkOrder: null,
       incidentId: null,
+      splitAt: null,
       version: 1,
     };
     const order: WorkOrderDto = {

@@ -35,6 +35,8 @@ export const anomalyDtoSchema = z.object({
   clearClosesWorkOrder: z.boolean().nullable().default(null),
   /** The incident (rule `incident`) this anomaly is a member of; null when it stands alone (issue 14). */
   incidentId: z.string().nullable().default(null),
+  /** When an operator split this member out of its incident (it then stands alone, with its own order); null otherwise. */
+  splitAt: z.number().nullable().default(null),
 });
 export type AnomalyDto = z.infer<typeof anomalyDtoSchema>;
 
@@ -146,6 +148,12 @@ export const errorCodes = [
   'DRILL_RUNNER_ABSENT',
   /** The account's password was set by an admin: change it first (POST /api/v1/me/password). */
   'PASSWORD_CHANGE_REQUIRED',
+  /** The anomaly asked for its members is not an incident (rule `incident`). */
+  'NOT_AN_INCIDENT',
+  /** Split: the anomaly is not a member of an open incident (or has cleared). */
+  'INCIDENT_NOT_MEMBER',
+  /** Split: the member was split out already. */
+  'INCIDENT_ALREADY_SPLIT',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

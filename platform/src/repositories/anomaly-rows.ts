@@ -6,7 +6,8 @@ export const ANOMALY_COLUMNS = `id::text as id, site_id, rule, subject, unit_id,
   (extract(epoch from opened_at) * 1000)::float8 as opened_at,
   (extract(epoch from last_seen_at) * 1000)::float8 as last_seen_at,
   (extract(epoch from reading_ts) * 1000)::float8 as reading_ts,
-  count, evidence, drill, version, clear_closes_work_order, incident_id::text as incident_id`;
+  count, evidence, drill, version, clear_closes_work_order, incident_id::text as incident_id,
+  (extract(epoch from split_at) * 1000)::float8 as split_at`;
 
 export interface AnomalyRow {
   id: string;
@@ -26,6 +27,7 @@ export interface AnomalyRow {
   version: number;
   clear_closes_work_order: boolean | null;
   incident_id: string | null;
+  split_at: number | null;
 }
 
 export function toAnomalyDto(row: AnomalyRow): AnomalyDto {
@@ -49,6 +51,7 @@ export function toAnomalyDto(row: AnomalyRow): AnomalyDto {
     // A clear being held down (flapping merge) is not a clear yet.
     clearClosesWorkOrder: row.status === 'cleared' ? row.clear_closes_work_order : null,
     incidentId: row.incident_id ?? null,
+    splitAt: row.split_at ?? null,
   };
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AuditService } from '../services/audit.service.ts';
 import type { AuthService, DemoAccount } from '../services/auth.service.ts';
 import { ServiceError } from '../services/errors.ts';
+import type { IncidentsService } from '../services/incidents.service.ts';
 import { MAX_PHOTO_BYTES, type PhotosService } from '../services/photos.service.ts';
 import type { ReportsService } from '../services/reports.service.ts';
 import type { ReturnVisitsService } from '../services/return-visits.service.ts';
@@ -24,6 +25,7 @@ import { deadLetterRoutes } from './dead-letters.routes.ts';
 import { drillRoutes } from './drill.routes.ts';
 import { toErrorBody } from './errors.ts';
 import { handoverRoutes } from './handover.routes.ts';
+import { incidentRoutes } from './incidents.routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { photoRoutes } from './photos.routes.ts';
 import { pushRoutes } from './push.routes.ts';
@@ -51,6 +53,7 @@ export interface AppServices {
   readonly audit: AuditService;
   readonly photos: PhotosService;
   readonly siteConfig: SiteConfigService;
+  readonly incidents: IncidentsService;
 }
 
 export interface AppDeps {
@@ -91,6 +94,7 @@ export async function buildApp(deps: AppDeps) {
   sessionRoutes(router, deps);
   boardRoutes(router, { db: deps.db, siteId: deps.siteId, workOrders: () => services().workOrders });
   deadLetterRoutes(router, { db: deps.db, siteId: deps.siteId });
+  incidentRoutes(router, { incidents: () => services().incidents });
   valveRoutes(router, { valves: () => services().valves });
   workOrderRoutes(router, { workOrders: () => services().workOrders, clocks: () => services().clocks });
   photoRoutes(router, { photos: () => services().photos });

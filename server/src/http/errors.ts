@@ -15,6 +15,9 @@ const statusOf: Record<ErrorCode, number> = {
   INTERNAL: 500,
   DRILL_RUNNER_ABSENT: 503,
   PASSWORD_CHANGE_REQUIRED: 403,
+  NOT_AN_INCIDENT: 409,
+  INCIDENT_NOT_MEMBER: 409,
+  INCIDENT_ALREADY_SPLIT: 409,
 };
 
 /** Fastify's and its plugins' own client errors (malformed JSON, body or file too large, wrong content type). */

@@ -1,4 +1,5 @@
 import {
+  anomalyDtoSchema,
   boardSnapshotSchema,
   consumptionSeriesSchema,
   deadLetterDtoSchema,
@@ -68,6 +69,14 @@ export const api = {
   me: () => request(z.object({ user: userDtoSchema }), '/api/v1/me'),
   changePassword: (currentPassword: string, newPassword: string) => request(z.null(), '/api/v1/me/password', post({ currentPassword, newPassword })),
   board: () => request(boardSnapshotSchema, '/api/v1/board'),
+  incidentMembers: (id: string) =>
+    request(z.object({ items: z.array(anomalyDtoSchema), total: z.number() }), `/api/v1/anomalies/${encodeURIComponent(id)}/members`),
+  splitMember: (id: string, reason: string) =>
+    request(
+      z.object({ anomaly: anomalyDtoSchema }),
+      `/api/v1/anomalies/${encodeURIComponent(id)}/split`,
+      post(reason.trim() === '' ? {} : { reason: reason.trim() }),
+    ),
   acknowledge: (id: string) => request(z.object({ workOrder: workOrderDtoSchema }), `/api/v1/work-orders/${encodeURIComponent(id)}/acknowledge`, post({})),
   workOrder: (id: string) => request(workOrderDetailSchema, woPath(id)),
   transition: (id: string, body: TransitionRequest) => request(oneOrder, `${woPath(id)}/transitions`, post(body)),

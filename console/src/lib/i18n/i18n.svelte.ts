@@ -33,12 +33,15 @@ class I18n {
       hour12: false,
     }),
     clock: new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }),
+    seconds: new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }),
     day: new Intl.DateTimeFormat(this.locale, { timeZone: this.timeZone, month: '2-digit', day: '2-digit' }),
     number: new Intl.NumberFormat(this.locale, { maximumFractionDigits: 3 }),
   });
 
   time = (ms: number): string => this.#formats.time.format(ms);
   clock = (ms: number): string => this.#formats.clock.format(ms);
+  /** The time of day to the second (members of one incident all fall within minutes of each other). */
+  timeOfDay = (ms: number): string => this.#formats.seconds.format(ms);
   day = (ms: number): string => this.#formats.day.format(ms);
   number = (n: number): string => this.#formats.number.format(n);
 

@@ -4,6 +4,7 @@ import { goto } from '$app/navigation';
 import { api } from '../api/client.ts';
 import { connection } from '../realtime/connection.svelte.ts';
 import { getSocket } from '../realtime/socket.ts';
+import { soundingOrders, wallCounts, wallRows } from './wall-rows.ts';
 
 const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
 
@@ -51,22 +52,23 @@ class Board {
       ),
   );
 
-  /** Open alarms by severity and by rule (the wall's counters). */
-  readonly counts = $derived.by(() => {
-    const bySeverity: Record<Severity, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
-    const byType = new Map<string, { title: AnomalyDto['title']; n: number }>();
-    for (const a of this.anomalyList) {
-      bySeverity[a.severity] += 1;
-      const held = byType.get(a.rule);
-      byType.set(a.rule, { title: a.title, n: (held?.n ?? 0) + 1 });
-    }
-    return { bySeverity, byType: [...byType.entries()].sort((x, y) => y[1].n - x[1].n) };
-  });
+  /** The alarm list of the wall: an incident is one row, its members (but life safety) fold into it (wall-rows.ts). */
+  readonly wallList = $derived(wallRows(this.anomalyList));
 
-  /** Work orders not yet acknowledged, by severity: what the audible alarm sounds for. */
-  readonly unacknowledged = $derived(
-    SEVERITIES.map((s) => ({ severity: s, n: this.workOrderList.filter((w) => w.severity === s && w.acknowledgedAt === null).length })),
-  );
+  /** Open alarms by severity and by rule (the wall's counters): an incident counts once. */
+  readonly counts = $derived(wallCounts(this.anomalyList));
+
+  /**
+   * Work orders not yet acknowledged, by severity: what the audible alarm sounds for. Orders of
+   * members folded into an incident do not sound (the incident's order does, once).
+   */
+  readonly unacknowledged = $derived.by(() => {
+    const sounding = soundingOrders(
+      this.workOrderList.filter((w) => w.acknowledgedAt === null),
+      this.anomalies,
+    );
+    return SEVERITIES.map((s) => ({ severity: s, n: sounding.filter((w) => w.severity === s).length }));
+  });
 
   /** Open anomalies per unit with the worst severity (the site map's live colouring). */
   readonly openByUnit = $derived.by(() => {
@@ -131,6 +133,11 @@ class Board {
       const code = (error as { code?: string }).code;
       return { ok: false, code: (code ?? 'INTERNAL') as 'INTERNAL', message: (error as Error).message };
     }
+  }
+
+  /** A change the console made itself (a split): shown at once, whatever the socket's delta does later. */
+  upsertAnomaly(anomaly: AnomalyDto): void {
+    this.#upsert(this.anomalies, anomaly);
   }
 
   /**

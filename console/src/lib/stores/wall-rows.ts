@@ -1,4 +1,4 @@
-import { type AnomalyDto, INCIDENT_RULE, ruleIds, ruleTitles, type Severity, type WorkOrderDto } from '@dutyroom/domain';
+import { type AnomalyDto, INCIDENT_RULE, isLifeSafetyRule, ruleTitles, type Severity, type WorkOrderDto } from '@dutyroom/domain';
 
 /**
  * How the wall folds incidents (issue 14), pure so it is tested without a browser
@@ -7,11 +7,9 @@ import { type AnomalyDto, INCIDENT_RULE, ruleIds, ruleTitles, type Severity, typ
  * incident too), and members an operator split out. docs/console.md §Incidents has the why.
  */
 
-/** Never hidden behind an incident (the issue 14 contract). */
-export const LIFE_SAFETY_RULES: ReadonlySet<string> = new Set([ruleIds.fireAlarm, ruleIds.fireConfirmed, ruleIds.gasAlarm, ruleIds.leak, ruleIds.burst]);
-
 export const isIncident = (a: Pick<AnomalyDto, 'rule'>): boolean => a.rule === INCIDENT_RULE;
-export const isLifeSafety = (rule: string): boolean => LIFE_SAFETY_RULES.has(rule);
+/** Never hidden behind an incident (the issue 14 contract); the list is domain's, as the ingest and server use it. */
+export const isLifeSafety = isLifeSafetyRule;
 
 /**
  * The incident on the wall this anomaly is folded into, if any. A member whose incident the wall

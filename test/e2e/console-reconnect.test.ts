@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePublisher } from '../harness/clients.ts';
 import { startTestStack } from '../harness/stack.ts';
-import { chromiumPresent, consoleDir, launchChromium, openConsole, screenshot } from './console-browser.ts';
+import { chromiumPresent, consoleDir, launchChromium, openConsole, screenshot, takePageProblems } from './console-browser.ts';
 
 /**
  * The server is restarted while the wall is open: the wall shows it is offline, an alarm raised
@@ -62,5 +62,9 @@ describe.skipIf(!chromiumPresent)('console reconnect and catch-up in Chromium', 
     expect(await page.evaluate('window.__noReload')).toBe(42);
     expect(Number(await page.locator('[data-testid="connection"]').getAttribute('data-reconnects'))).toBeGreaterThanOrEqual(1);
     await expect(page.locator('[data-testid="offline-banner"]').count()).resolves.toBe(0);
+    // While the server was down the browser's reconnect attempts were refused; that, and nothing else, went wrong in the page.
+    const problems = takePageProblems();
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p.text))).toEqual([]);
   });
 });

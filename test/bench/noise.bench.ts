@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   const speed = num('BENCH_SPEED', Math.max(2, Math.round(simulatedMs / (30 * 60_000))));
   const units = env['BENCH_UNITS'] ? num('BENCH_UNITS', 0) : undefined;
   const bench = benchSite(`noise-${process.pid}`, units);
-  const broker: BrokerChoice = env['BENCH_BROKER'] === 'aedes' ? { kind: 'aedes' } : env['BENCH_MQTT_URL'] ? { kind: 'url', url: env['BENCH_MQTT_URL'] } : { kind: 'mosquitto' };
+  const broker: BrokerChoice =
+    env['BENCH_BROKER'] === 'aedes' ? { kind: 'aedes' } : env['BENCH_MQTT_URL'] ? { kind: 'url', url: env['BENCH_MQTT_URL'] } : { kind: 'mosquitto' };
   const postgres = env['BENCH_DB'] === 'postgres';
   const drills = env['BENCH_DRILLS'] !== undefined ? env['BENCH_DRILLS'].split(',').filter((s) => s !== '') : loadScenarios().map((s) => s.name);
   const options = {

@@ -49,6 +49,8 @@ export interface TrueIncident {
 
 export interface Tolerance {
   readonly label: string;
+  /** Device-caused events deserve their orders; a side effect of the bench's own doing does not. */
+  readonly ordersAllowed: boolean;
   accepts(a: AnomalyRow): boolean;
 }
 
@@ -85,7 +87,10 @@ export interface NoiseReport {
   readonly anomaliesReal: number;
   readonly anomaliesDrill: number;
   readonly incidents: number;
-  readonly tolerated: number;
+  /** Anomalies accepted without a true incident, by tolerance. */
+  readonly tolerated: Readonly<Record<string, number>>;
+  /** False anomalies by the injection they came after. */
+  readonly falseAfter: Readonly<Record<string, number>>;
   readonly falseAnomalies: readonly FalseAnomaly[];
   readonly falseByRule: Readonly<Record<string, number>>;
   readonly workOrders: number;
@@ -109,22 +114,29 @@ const matches = (a: AnomalyRow, e: ExpectedAnomaly, drill: boolean) =>
 
 export function account(rows: DbRows, incidents: readonly TrueIncident[], tolerances: readonly Tolerance[], milestones: readonly Milestone[]): NoiseReport {
   const owner = new Map<string, number>();
-  const tolerated = new Set<string>();
+  const tolerated = new Map<string, Tolerance>();
   const members = new Map<string, AnomalyRow[]>();
   for (const a of rows.anomalies) if (a.incidentId !== null) members.set(a.incidentId, [...(members.get(a.incidentId) ?? []), a]);
   const ownerOf = (a: AnomalyRow): number => incidents.findIndex((t) => t.explains(a));
   for (const a of rows.anomalies.filter((x) => x.rule !== INCIDENT)) {
     const i = ownerOf(a);
     if (i >= 0) owner.set(a.id, i);
-    else if (tolerances.some((t) => t.accepts(a))) tolerated.add(a.id);
+    else {
+      const byIncident = a.incidentId === null ? undefined : rows.anomalies.find((x) => x.id === a.incidentId);
+      const t = tolerances.find((t) => t.accepts(a) || (byIncident !== undefined && !t.ordersAllowed && t.accepts(byIncident)));
+      if (t !== undefined) tolerated.set(a.id, t);
+    }
   }
   // An incident belongs to the true incident all its members belong to (or, with no members, that explains it itself).
   for (const a of rows.anomalies.filter((x) => x.rule === INCIDENT)) {
     const own = members.get(a.id) ?? [];
-    const owners = new Set(own.map((m) => owner.get(m.id) ?? (tolerated.has(m.id) ? -2 : -1)));
+    const owners = new Set(own.map((m) => owner.get(m.id) ?? -1));
     const only = owners.size === 1 ? [...owners][0] : undefined;
+    const toleratedBy = new Set(own.map((m) => tolerated.get(m.id)));
+    const sameTolerance = toleratedBy.size === 1 ? [...toleratedBy][0] : undefined;
+    const t = tolerances.find((x) => x.accepts(a)) ?? (own.length > 0 ? sameTolerance : undefined);
     if (only !== undefined && only >= 0) owner.set(a.id, only);
-    else if (only === -2 || tolerances.some((t) => t.accepts(a))) tolerated.add(a.id);
+    else if (t !== undefined) tolerated.set(a.id, t);
     else if (own.length === 0) {
       const i = ownerOf(a);
       if (i >= 0) owner.set(a.id, i);
@@ -142,7 +154,9 @@ export function account(rows: DbRows, incidents: readonly TrueIncident[], tolera
   const outcomes = incidents.map((t, i): IncidentOutcome => {
     const own = rows.anomalies.filter((a) => owner.get(a.id) === i);
     const ids = new Set(own.map((a) => a.id));
-    const missing = t.expected.filter((e) => !own.some((a) => matches(a, e, t.drill))).map((e) => `${e.rule}${e.subject ? `@${e.subject}` : e.unitId ? `@${e.unitId}` : ''}`);
+    const missing = t.expected
+      .filter((e) => !own.some((a) => matches(a, e, t.drill)))
+      .map((e) => `${e.rule}${e.subject ? `@${e.subject}` : e.unitId ? `@${e.unitId}` : ''}`);
     return {
       label: t.label,
       detected: missing.length === 0,
@@ -154,10 +168,18 @@ export function account(rows: DbRows, incidents: readonly TrueIncident[], tolera
       pushesExpected: t.pushes,
     };
   });
-  const owned = new Set(owner.keys());
-  const workOrdersOutside = rows.workOrders.filter((w) => w.anomalyId === null || !owned.has(w.anomalyId)).length;
+  // Orders are due on true incidents and on device-caused ambient events; anywhere else they are extra.
+  const due = (id: string | null) => id !== null && (owner.has(id) || tolerated.get(id)?.ordersAllowed === true);
+  const workOrdersOutside = rows.workOrders.filter((w) => !due(w.anomalyId)).length;
   const anomalyPushes = rows.pushes.filter((p) => p.anomalyId !== null);
-  const pushesOutside = anomalyPushes.filter((p) => p.anomalyId !== null && !owned.has(p.anomalyId)).length;
+  const pushesOutside = anomalyPushes.filter((p) => !due(p.anomalyId)).length;
+  const toleratedByLabel: Record<string, number> = {};
+  for (const t of tolerated.values()) toleratedByLabel[t.label] = (toleratedByLabel[t.label] ?? 0) + 1;
+  const causes: Record<string, number> = {};
+  for (const a of falseRows) {
+    const cause = after(a.openedAt).replace(/ \(\+\d+ min\)$/, '');
+    causes[cause] = (causes[cause] ?? 0) + 1;
+  }
   const detected = outcomes.filter((o) => o.detected).length;
   const wrongOrders = outcomes.filter((o) => o.workOrders !== o.workOrdersExpected);
   const wrongPushes = outcomes.filter((o) => o.pushes !== o.pushesExpected);
@@ -168,7 +190,8 @@ export function account(rows: DbRows, incidents: readonly TrueIncident[], tolera
     anomaliesReal: rows.anomalies.filter((a) => !a.drill && a.rule !== INCIDENT).length,
     anomaliesDrill: rows.anomalies.filter((a) => a.drill && a.rule !== INCIDENT).length,
     incidents: rows.anomalies.filter((a) => a.rule === INCIDENT).length,
-    tolerated: tolerated.size,
+    tolerated: toleratedByLabel,
+    falseAfter: causes,
     falseAnomalies: falseRows.map((a) => ({
       rule: a.rule,
       subject: a.subject,
@@ -186,11 +209,26 @@ export function account(rows: DbRows, incidents: readonly TrueIncident[], tolera
     slaPushes: rows.pushes.length - anomalyPushes.length,
     outcomes,
     verdict: [
-      { check: '0 false anomalies', pass: falseRows.length === 0, detail: `${falseRows.length} false (${Object.entries(falseByRule).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'})` },
+      {
+        check: '0 false anomalies',
+        pass: falseRows.length === 0,
+        detail: `${falseRows.length} false (${
+          Object.entries(falseByRule)
+            .map(([r, n]) => `${r} ${n}`)
+            .join(', ') || 'none'
+        })`,
+      },
       {
         check: 'every injected true incident detected',
         pass: detected === incidents.length,
-        detail: `${detected}/${incidents.length}${detected === incidents.length ? '' : `; missed: ${outcomes.filter((o) => !o.detected).map((o) => `${o.label} [${o.missing.join(', ')}]`).join('; ')}`}`,
+        detail: `${detected}/${incidents.length}${
+          detected === incidents.length
+            ? ''
+            : `; missed: ${outcomes
+                .filter((o) => !o.detected)
+                .map((o) => `${o.label} [${o.missing.join(', ')}]`)
+                .join('; ')}`
+        }`,
       },
       {
         check: 'exactly the expected work orders per true incident (1; a drill: its expect block)',
@@ -198,8 +236,8 @@ export function account(rows: DbRows, incidents: readonly TrueIncident[], tolera
         detail: list(wrongOrders, (o) => `${o.label}: ${o.workOrders} (expected ${o.workOrdersExpected})`),
       },
       { check: 'exactly 1 push per true incident', pass: wrongPushes.length === 0, detail: list(wrongPushes, (o) => `${o.label}: ${o.pushes}`) },
-      { check: '0 work orders outside true incidents', pass: workOrdersOutside === 0, detail: `${workOrdersOutside}` },
-      { check: '0 pushes outside true incidents', pass: pushesOutside === 0, detail: `${pushesOutside}` },
+      { check: '0 work orders outside true incidents and device-caused events', pass: workOrdersOutside === 0, detail: `${workOrdersOutside}` },
+      { check: '0 pushes outside true incidents and device-caused events', pass: pushesOutside === 0, detail: `${pushesOutside}` },
     ],
   };
 }

@@ -9,7 +9,14 @@ export type BenchProcess = 'ingest' | 'server' | 'simulator';
 export type Injection =
   | { readonly kind: 'restart'; readonly at: number; readonly process: BenchProcess; readonly index: number }
   /** The demo's leak (demo-player.ts): 20–30 L/min for ten minutes in an empty unit with a native meter. */
-  | { readonly kind: 'leak'; readonly at: number; readonly unitId: string; readonly meterId: string; readonly litresPerMinute: number; readonly minutes: number }
+  | {
+      readonly kind: 'leak';
+      readonly at: number;
+      readonly unitId: string;
+      readonly meterId: string;
+      readonly litresPerMinute: number;
+      readonly minutes: number;
+    }
   /** A gateway's uplink goes: its last will says offline, it and its children fall silent, then come back. */
   | { readonly kind: 'gateway-outage'; readonly at: number; readonly gatewayId: string; readonly children: readonly string[]; readonly minutes: number }
   /** A DTU / concentrator re-base: these meters' registers go back to ~0 and count on from there. */
@@ -67,13 +74,19 @@ export function planNoise(site: SiteFile, options: NoiseOptions): NoisePlan {
   const coolDownMs = Math.min(3 * 3_600_000, options.simulatedMs * 0.1);
   const units = site.units;
   // The demo leaks only in empty units with a native water meter; the site revision takes another unit.
-  const leakable = units.filter((u) => isEmpty(u.occupancy.status) && u.devices.some((d) => d.kind === 'water-meter' && (d.source?.ecosystem ?? 'native') === 'native'));
+  const leakable = units.filter(
+    (u) => isEmpty(u.occupancy.status) && u.devices.some((d) => d.kind === 'water-meter' && (d.source?.ecosystem ?? 'native') === 'native'),
+  );
   const gateways = [...site.buildings.flatMap((b) => b.devices), ...site.areas.flatMap((a) => a.devices)].filter((d) => d.kind === 'gateway');
-  const childrenOf = (id: string) => [...units.flatMap((u) => u.devices), ...site.buildings.flatMap((b) => b.devices), ...site.areas.flatMap((a) => a.devices)]
-    .filter((d) => d.gateway === id)
-    .map((d) => d.id);
-  // A concentrator with meters behind it: the outage every site has.
-  const gateway = gateways.map((g) => ({ id: g.id, children: childrenOf(g.id) })).sort((a, b) => b.children.length - a.children.length)[0];
+  const childrenOf = (id: string) =>
+    [...units.flatMap((u) => u.devices), ...site.buildings.flatMap((b) => b.devices), ...site.areas.flatMap((a) => a.devices)]
+      .filter((d) => d.gateway === id)
+      .map((d) => d.id);
+  // A concentrator with meters behind it (the outage every site has), one that speaks native and so has a clock.
+  const gateway = gateways
+    .filter((g) => g.source === undefined)
+    .map((g) => ({ id: g.id, children: childrenOf(g.id) }))
+    .sort((a, b) => b.children.length - a.children.length)[0];
   const revisionUnit = units.find((u) => u.occupancy.status === 'vacant' && !leakable.slice(0, options.leaks).includes(u));
 
   const others: Unplaced[] = [];
@@ -87,7 +100,8 @@ export function planNoise(site: SiteFile, options: NoiseOptions): NoisePlan {
     others.push({ kind: 'gateway-outage', gatewayId: gateway.id, children: gateway.children, minutes: options.gatewayOutageMinutes });
   if (options.rebaseMeters > 0) others.push({ kind: 'rebase', meterIds: rebaseCandidates(site).slice(0, options.rebaseMeters) });
   if (options.clockJump) others.push({ kind: 'clock-jump', jumpMs: 3_600_000, minutes: 10 });
-  if (options.siteRevision && revisionUnit !== undefined) others.push({ kind: 'site-revision', unitId: revisionUnit.id, occupancy: 'occupied', thresholdLitres: 12 });
+  if (options.siteRevision && revisionUnit !== undefined)
+    others.push({ kind: 'site-revision', unitId: revisionUnit.id, occupancy: 'occupied', thresholdLitres: 12 });
   for (const scenario of options.drills) others.push({ kind: 'drill', scenario });
 
   const restarts: Unplaced[] = [];
@@ -107,7 +121,9 @@ export function planNoise(site: SiteFile, options: NoiseOptions): NoisePlan {
   const slot = (options.simulatedMs - warmUpMs - coolDownMs) / Math.max(1, sequence.length);
   const longest = Math.max(10, options.gatewayOutageMinutes) * MIN;
   if (slot < longest + 5 * MIN)
-    throw new RangeError(`a simulated run of ${Math.round(options.simulatedMs / MIN)} min cannot hold ${sequence.length} injections of up to ${longest / MIN} min apart`);
+    throw new RangeError(
+      `a simulated run of ${Math.round(options.simulatedMs / MIN)} min cannot hold ${sequence.length} injections of up to ${longest / MIN} min apart`,
+    );
   const injections = sequence.map((injection, k) => ({ ...injection, at: Math.round(warmUpMs + k * slot) }) as Injection);
   return { injections, warmUpMs, coolDownMs };
 }

@@ -1,5 +1,6 @@
 import { loadScenarios, type Scenario } from '@dutyroom/simulators';
 import { account, type NoiseReport, readRows } from './accounting.ts';
+import { ambientLedger } from './ambient.ts';
 import { createBenchClock } from './clock.ts';
 import { type BenchApi, benchApi } from './http.ts';
 import { type BrokerChoice, type DbChoice, startBenchParts } from './parts.ts';
@@ -52,6 +53,8 @@ export async function runNoiseBudget(options: NoiseRunOptions): Promise<NoiseRun
   const drills: DrillStarted[] = [];
   let api: BenchApi = await benchApi(parts.server.url);
   const simulator = await startBenchSimulator({ site, url: parts.mqttUrl, clock, seed: options.seed, clientId: `${site.site.id}-sim` });
+  const ledger = ambientLedger(new Set(plan.injections.flatMap((i) => (i.kind === 'leak' ? [i.unitId] : []))));
+  ledger.watch(simulator.simulation);
   let publishedBefore = 0;
   const published = () => publishedBefore + simulator.progress().published;
 
@@ -106,6 +109,8 @@ export async function runNoiseBudget(options: NoiseRunOptions): Promise<NoiseRun
             await restart(async () => {
               publishedBefore += simulator.progress().published;
               await simulator.restart();
+              ledger.watch(simulator.simulation);
+              ledger.discontinuity(clock.now());
             });
           break;
         case 'leak': {
@@ -126,6 +131,7 @@ export async function runNoiseBudget(options: NoiseRunOptions): Promise<NoiseRun
           break;
         }
         case 'rebase':
+          ledger.discontinuity(now, injection.meterIds);
           sim.schedule(now, 'bench re-base', (ts) => {
             injection.meterIds.forEach((id, k) => {
               const meter = sim.device(id);
@@ -161,7 +167,12 @@ export async function runNoiseBudget(options: NoiseRunOptions): Promise<NoiseRun
     await new Promise((r) => setTimeout(r, options.settleSeconds * 1000));
     await parts.server.follower.sweep();
     const rows = await readRows(parts.db, site.site.id);
-    const report = account(rows, trueIncidents(plan.injections, drills, clock.simStart), tolerances(plan.injections), milestones(plan.injections, clock.simStart));
+    const report = account(
+      rows,
+      trueIncidents(plan.injections, drills, clock.simStart),
+      [...tolerances(plan.injections), ledger.tolerance],
+      milestones(plan.injections, clock.simStart),
+    );
     return {
       report,
       injections: plan.injections,

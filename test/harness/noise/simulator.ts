@@ -22,7 +22,13 @@ export interface BenchSimulator {
   stop(): Promise<void>;
 }
 
-export async function startBenchSimulator(options: { site: SiteFile; url: string; clock: BenchClock; seed: number; clientId: string }): Promise<BenchSimulator> {
+export async function startBenchSimulator(options: {
+  site: SiteFile;
+  url: string;
+  clock: BenchClock;
+  seed: number;
+  clientId: string;
+}): Promise<BenchSimulator> {
   const { clock } = options;
   let starts = 0;
   const start = async (): Promise<RunningSimulation> => {

@@ -21,7 +21,15 @@ export function benchSite(siteId: string, units?: number): BenchSite {
   // High-rises of two entrances and two flats a floor, plus a few villas and shops.
   const floors = Math.min(18, Math.max(3, Math.ceil(units / 8)));
   const highRises = Math.max(1, Math.round((units * 0.85) / (4 * floors)));
-  const options = { seed: 1, highRises, floors, multiStoreys: units >= 150 ? 1 : 0, villas: Math.max(1, Math.round(units * 0.03)), shops: Math.max(2, Math.round(units * 0.04)), siteId };
+  const options = {
+    seed: 1,
+    highRises,
+    floors,
+    multiStoreys: units >= 150 ? 1 : 0,
+    villas: Math.max(1, Math.round(units * 0.03)),
+    shops: Math.max(2, Math.round(units * 0.04)),
+    siteId,
+  };
   const site = generateCommunitySite(options);
   return { site, description: `a generated community of ${site.units.length} units (${highRises} high-rises of ${floors} floors), site id ${siteId}` };
 }

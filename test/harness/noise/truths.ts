@@ -84,7 +84,15 @@ export function trueIncidents(injections: readonly Injection[], drills: readonly
  */
 export function tolerances(injections: readonly Injection[]): Tolerance[] {
   return injections.flatMap((i): Tolerance[] =>
-    i.kind === 'clock-jump' ? [{ label: 'host clock jump', accepts: (a) => a.rule === INCIDENT && a.evidence['cause'] === 'time-jump' }] : [],
+    i.kind === 'clock-jump'
+      ? [
+          {
+            label: 'host clock jump told as one time-jump incident',
+            ordersAllowed: false,
+            accepts: (a) => a.rule === INCIDENT && a.evidence['cause'] === 'time-jump',
+          },
+        ]
+      : [],
   );
 }
 

@@ -15,6 +15,9 @@ export interface DrillStarted {
 }
 
 const within = (a: AnomalyRow, from: number, to: number) => a.openedAt >= from && a.openedAt <= to;
+/** What running water honestly raises; a register rule (counter-backwards, meter-jump) is never a leak's doing. */
+const WATER_RULES = new Set(['vacant-unit-water', 'continuous-flow', 'night-flow', 'burst', 'custody-water-allowance', 'incident']);
+const OFFLINE_RULES = new Set(['gateway-offline', 'device-offline', 'incident']);
 
 /**
  * What each injection must produce, and which anomalies it honestly accounts for. `simStart`
@@ -32,7 +35,7 @@ export function trueIncidents(injections: readonly Injection[], drills: readonly
         expected: [{ rule: 'vacant-unit-water', unitId: injection.unitId }],
         workOrders: 1,
         pushes: 1,
-        explains: (a) => !a.drill && a.unitId === injection.unitId && within(a, at - MIN, at + (injection.minutes + 120) * MIN),
+        explains: (a) => !a.drill && WATER_RULES.has(a.rule) && a.unitId === injection.unitId && within(a, at - MIN, at + (injection.minutes + 120) * MIN),
       });
     } else if (injection.kind === 'gateway-outage') {
       const silent = new Set([injection.gatewayId, ...injection.children]);
@@ -45,6 +48,7 @@ export function trueIncidents(injections: readonly Injection[], drills: readonly
         pushes: 1,
         explains: (a) =>
           !a.drill &&
+          OFFLINE_RULES.has(a.rule) &&
           (silent.has(a.deviceId ?? '') || silent.has(a.subject) || a.subject.endsWith(`gateway:${injection.gatewayId}`)) &&
           within(a, at - MIN, at + (injection.minutes + 60) * MIN),
       });

@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, createLogger, loadConfig, loadSiteFile, SiteFileError } from '@dutyroom/platform';
 import { PortInUseError } from '@dutyroom/server';
-import { startDemoPlayer } from '@dutyroom/simulators';
 import { BrokerPortInUseError } from './embedded-broker.ts';
-import { startStack } from './stack.ts';
+import { demoStatePath, startProduct } from './product.ts';
 
 /** `npm start`: the whole product on embedded defaults, in demo mode unless told otherwise. */
 async function main(): Promise<void> {
@@ -11,11 +10,9 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const fromFile = await loadSiteFile(config.siteFile);
   const consoleDir = fileURLToPath(new URL('../../console/build', import.meta.url));
-  const stack = await startStack({ config, site: fromFile, log, consoleDir });
+  const product = await startProduct({ config, site: fromFile, log, consoleDir });
+  const { stack, simulator } = product;
   const site = stack.current.site;
-  const simulator = config.simulator.enabled
-    ? await startDemoPlayer(site, { url: stack.mqttUrl }, config.simulator, log.child({ module: 'simulator' }))
-    : undefined;
 
   const demo = stack.server.demo;
   const lines = [
@@ -28,7 +25,9 @@ async function main(): Promise<void> {
     `  MQTT:      ${stack.mqttUrl}${stack.broker ? ' (embedded broker)' : ''}`,
     `  Database:  ${stack.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/pglite` : 'PostgreSQL'}`,
     `  Telemetry: ${config.influx.url ?? 'embedded store'}`,
-    simulator ? `  Simulator: ${simulator.meters} meters of the demo site` : '  Simulator: off',
+    simulator
+      ? `  Simulator: ${simulator.meters} meters of the demo site, ${simulator.resumed ? 'resumed from' : 'state kept in'} ${demoStatePath(config.dataDir)}`
+      : '  Simulator: off',
     stack.drillRunner ? `  Drills:    ${stack.drillRunner.catalog.scenarios.length} scenarios for the console (演练)` : '  Drills:    no drill runner',
     '',
   ];
@@ -39,8 +38,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    await simulator?.stop();
-    await stack.stop();
+    await product.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

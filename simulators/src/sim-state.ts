@@ -106,10 +106,12 @@ export async function loadSimulatorState(path: string, expected: { readonly site
   return parseSimulatorState(text, expected);
 }
 
+let saves = 0;
+
 /** Writes the state atomically: a reader (or the next start after a crash) sees the old file or the new one. */
 export async function saveSimulatorState(path: string, state: SimulatorState): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
+  const temporary = `${path}.${process.pid}.${saves++}.tmp`;
   const file = await open(temporary, 'w');
   try {
     await file.writeFile(JSON.stringify(state));

@@ -111,6 +111,8 @@ export async function startDemoPlayer(site: SiteFile, connection: MqttConnection
     meters,
     devices: sim.devices.length,
     resumed: resumed !== undefined,
+    /** The devices as simulated (tests check what a device really did). */
+    simulation: sim,
     /** Saves the state now (tests; the player saves on its own). */
     save,
     async stop() {

@@ -8,9 +8,22 @@ import { demoStatePath, startProduct } from './product.ts';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { demo: process.env['DUTYROOM_DEMO'] ?? true });
   const log = createLogger(config.logLevel);
+  // Ctrl-C while starting must not kill the process mid-write (PGlite's files, the simulator's
+  // state): it is noted, and the product stops cleanly as soon as it has started.
+  let signalled: string | undefined;
+  const early = (signal: string) => {
+    signalled ??= signal;
+    log.info({ signal }, 'stopping as soon as start-up is complete');
+  };
+  const onEarlyInt = () => early('SIGINT');
+  const onEarlyTerm = () => early('SIGTERM');
+  process.on('SIGINT', onEarlyInt);
+  process.on('SIGTERM', onEarlyTerm);
   const fromFile = await loadSiteFile(config.siteFile);
   const consoleDir = fileURLToPath(new URL('../../console/build', import.meta.url));
   const product = await startProduct({ config, site: fromFile, log, consoleDir });
+  process.off('SIGINT', onEarlyInt);
+  process.off('SIGTERM', onEarlyTerm);
   const { stack, simulator } = product;
   const site = stack.current.site;
 
@@ -43,6 +56,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (signalled !== undefined) await shutdown(signalled);
 }
 
 main().catch((error: unknown) => {

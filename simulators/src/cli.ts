@@ -146,7 +146,13 @@ async function main(): Promise<number> {
       const save = () =>
         statePath === undefined
           ? Promise.resolve()
-          : saveSimulatorState(statePath, { version: SIMULATOR_STATE_VERSION, siteId: site.site.id, seed, savedAt: Date.now(), simulation: run.simulation.snapshot() });
+          : saveSimulatorState(statePath, {
+              version: SIMULATOR_STATE_VERSION,
+              siteId: site.site.id,
+              seed,
+              savedAt: Date.now(),
+              simulation: run.simulation.snapshot(),
+            });
       let saving = Promise.resolve();
       const saver = setInterval(() => {
         saving = saving.then(save).catch((error: unknown) => console.error(`\n  could not save ${statePath}: ${(error as Error).message}`));

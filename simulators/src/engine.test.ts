@@ -64,9 +64,9 @@ describe('a simulation resumed from its snapshot', () => {
     const reported = new Set(second.advanceTo(restartAt + 25_000).map((e) => e.deviceId));
     const meters = second.devices.filter((d) => d.kind === 'water-meter' || d.kind === 'electricity-meter');
     // Every meter fell due while stopped (intervals ≤ 15 min), so each reports within the 20 s spread.
-    expect(meters.filter((m) => !reported.has(m.id) && (m.gatewayId === undefined || !reported.has(m.gatewayId)) && m.encodable.ecosystem !== 'dlt645')).toEqual(
-      [],
-    );
+    expect(
+      meters.filter((m) => !reported.has(m.id) && (m.gatewayId === undefined || !reported.has(m.gatewayId)) && m.encodable.ecosystem !== 'dlt645'),
+    ).toEqual([]);
   }, 60_000);
 
   it('keeps sequence numbers, batteries and the meters turning over the stop', () => {

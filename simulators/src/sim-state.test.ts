@@ -13,7 +13,14 @@ const site = generateCommunitySite({ seed: 1, highRises: 1, floors: 2, multiStor
 function stateOf(): SimulatorState {
   const sim = new Simulation({ site, seed: 1, startTs: T0, ambient: true });
   sim.advanceTo(T0 + 3_600_000);
-  return { version: SIMULATOR_STATE_VERSION, siteId: 'st', seed: 1, savedAt: T0, simulation: sim.snapshot(), demo: { leaksStarted: 3, nextLeakAt: T0 + 60_000 } };
+  return {
+    version: SIMULATOR_STATE_VERSION,
+    siteId: 'st',
+    seed: 1,
+    savedAt: T0,
+    simulation: sim.snapshot(),
+    demo: { leaksStarted: 3, nextLeakAt: T0 + 60_000 },
+  };
 }
 
 describe('simulator state file', () => {

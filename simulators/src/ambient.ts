@@ -6,7 +6,8 @@ import type { SimDevice } from './sim-devices.ts';
  * A community's ordinary day without a scenario: card swipes at gates and lobbies along the
  * daily rhythm (a few denied), fire panels with an occasional fault that someone resets, battery
  * devices now and then dropping off the network for a few hours, concentrators rarely. Drawn
- * from the simulation's seeded random, one day at a time.
+ * one local day at a time from a random seeded by the day (the engine's #scheduleAmbient), so a
+ * restarted simulator replays none of what already happened; what is left pending is a follow-up.
  */
 export interface AmbientEvent {
   readonly at: number;
@@ -54,10 +55,7 @@ export function ambientEventsOfDay(sim: Simulation, dayStart: number, random: ()
               door.doorOpen = true;
               sim.observe(door, { type: 'contact', open: true }, t);
             });
-            sim.schedule(ts + 9000, 'door closed', (t) => {
-              door.doorOpen = false;
-              sim.observe(door, { type: 'contact', open: false }, t);
-            });
+            sim.scheduleFollowUp(ts + 9000, { do: 'door-closed', deviceId: door.id });
           },
         });
       }
@@ -70,9 +68,7 @@ export function ambientEventsOfDay(sim: Simulation, dayStart: number, random: ()
         label: 'fire panel fault',
         run: (ts) => {
           sim.observe(device, { type: 'fire', event: 'fault', zone: device.zone, point }, ts);
-          sim.schedule(ts + (20 + Math.floor(random() * 70)) * 60_000, 'fire panel reset', (t) =>
-            sim.observe(device, { type: 'fire', event: 'reset', zone: device.zone, point }, t),
-          );
+          sim.scheduleFollowUp(ts + (20 + Math.floor(random() * 70)) * 60_000, { do: 'fire-reset', deviceId: device.id, point });
         },
       });
     }
@@ -86,9 +82,7 @@ export function ambientEventsOfDay(sim: Simulation, dayStart: number, random: ()
         run: (ts) => {
           if (device.kind === 'gateway') sim.setGatewayOnline(device, false, ts);
           else sim.setDeviceOnline(device, false, ts);
-          sim.schedule(ts + back, 'device back', (t) =>
-            device.kind === 'gateway' ? sim.setGatewayOnline(device, true, t) : sim.setDeviceOnline(device, true, t),
-          );
+          sim.scheduleFollowUp(ts + back, { do: 'device-back', deviceId: device.id });
         },
       });
     }

@@ -8,6 +8,7 @@ import { LoadOptionsError, runLoad } from './load.ts';
 import { type RunProgress, type RunSummary, startRun } from './runner.ts';
 import { findScenario, loadScenarios, ScenarioError } from './scenario.ts';
 import { parseDuration } from './scenario-schema.ts';
+import { loadSimulatorState, SIMULATOR_STATE_VERSION, saveSimulatorState } from './sim-state.ts';
 
 const usage = `Dutyroom simulators — a whole community without hardware (docs/simulators.md)
 
@@ -19,6 +20,8 @@ Commands:
   play                       play a site over MQTT: every device in its ecosystem's format, an ordinary day
       --site FILE (default: a generated community)  --url URL  --speed X  --duration 10m  --seed N
       --interval S (every meter reports every S simulated seconds)  --quiet-day (no swipes, faults, dropouts)
+      --state FILE (resume from FILE if it holds this site's state, save to it every 5 s and at the end:
+                    registers, batteries, report phases and the clock carry on across runs)
   scenario NAME              run a shipped scenario (simulators/scenarios/NAME.yaml) on a site
       --site FILE (default: the scenario's own small community)  --url URL  --speed X  --drill  --seed N
   scenarios                  list the shipped scenarios
@@ -49,6 +52,7 @@ const { positionals, values } = parseArgs({
     duration: { type: 'string' },
     interval: { type: 'string' },
     'quiet-day': { type: 'boolean', default: false },
+    state: { type: 'string' },
     drill: { type: 'boolean', default: false },
     devices: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '1000' },
@@ -124,18 +128,42 @@ async function main(): Promise<number> {
       console.log(
         `Playing ${site.site.name} (${site.site.id}) on ${values.url} at speed ${speed}${wallDurationMs ? ` for ${values.duration}` : ' until Ctrl-C'}`,
       );
+      const statePath = values.state;
+      const loaded = statePath === undefined ? undefined : await loadSimulatorState(statePath, { siteId: site.site.id });
+      if (loaded !== undefined) console.log(loaded.state ? `  resuming from ${statePath}` : `  starting fresh: ${loaded.reason}`);
+      const seed = number('seed', values.seed);
       const run = await startRun({
         site,
         connection: { url: values.url },
-        seed: number('seed', values.seed),
+        seed,
         speed,
         wallDurationMs,
         ambient: !values['quiet-day'],
         meterIntervalSeconds: values.interval ? number('interval', values.interval) : undefined,
         onProgress: showProgress,
+        resume: loaded?.state?.simulation,
       });
+      const save = () =>
+        statePath === undefined
+          ? Promise.resolve()
+          : saveSimulatorState(statePath, {
+              version: SIMULATOR_STATE_VERSION,
+              siteId: site.site.id,
+              seed,
+              savedAt: Date.now(),
+              simulation: run.simulation.snapshot(),
+            });
+      let saving = Promise.resolve();
+      const saver = setInterval(() => {
+        saving = saving.then(save).catch((error: unknown) => console.error(`\n  could not save ${statePath}: ${(error as Error).message}`));
+      }, 5000);
       process.once('SIGINT', () => void run.stop());
-      showSummary(await run.finished);
+      const summary = await run.finished;
+      clearInterval(saver);
+      await saving;
+      await save();
+      showSummary(summary);
+      if (statePath !== undefined) console.log(`  state saved to ${statePath}`);
       return 0;
     }
     case 'scenario': {

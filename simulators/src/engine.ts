@@ -2,10 +2,12 @@ import type { SiteFile } from '@dutyroom/domain';
 import { ambientEventsOfDay } from './ambient.ts';
 import { localTime } from './encoders/frames.ts';
 import { encodeNative } from './encoders/native.ts';
+import { type FollowUp, followUpLabel, runFollowUp } from './follow-ups.ts';
 import type { EncodableDevice, Observation, WireMessage } from './observation.ts';
 import { litresDrawn, powerKw } from './profiles.ts';
 import { seededRandom } from './random.ts';
-import { buildSimDevices, type SimDevice } from './sim-devices.ts';
+import { applyDeviceState, buildSimDevices, deviceState, type SimDevice } from './sim-devices.ts';
+import type { SimulationSnapshot } from './sim-state.ts';
 import { Timeline } from './timeline.ts';
 import { type EcosystemSettings, ecosystemSettings } from './wire.ts';
 
@@ -21,6 +23,12 @@ export interface SimulationOptions {
   /** 演练: every message is flagged as a drill where the format can say so (native `drill: true`). */
   readonly drill?: boolean | undefined;
   readonly settings?: EcosystemSettings | undefined;
+  /**
+   * Carry on from a saved snapshot (src/sim-state.ts) instead of starting over: registers,
+   * batteries, sequence numbers, report phases, gateways still down and pending follow-ups. Meters
+   * keep consuming over the time the simulator was stopped, as real ones would have.
+   */
+  readonly resume?: SimulationSnapshot | undefined;
 }
 
 /** A message and the simulated instant it was produced at. */
@@ -30,9 +38,17 @@ export interface Emitted {
   readonly message: WireMessage;
 }
 
-type Entry = { readonly type: 'report'; readonly device: SimDevice } | { readonly type: 'event'; readonly label: string; readonly run: (ts: number) => void };
+type Entry =
+  | { readonly type: 'report'; readonly device: SimDevice }
+  | { readonly type: 'event'; readonly label: string; readonly run: (ts: number) => void }
+  | { readonly type: 'follow-up'; readonly id: number; readonly followUp: FollowUp };
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Reports that fell due while the simulator was stopped come in this soon after it resumes, not a whole interval later. */
+const OVERDUE_SPREAD_MS = 20_000;
+/** Beyond this the meters' catch-up over a stop is not worth simulating hour by hour. */
+const MAX_CATCH_UP_MS = 7 * DAY_MS;
 
 /**
  * The community in motion: each device reports on its own interval, scheduled events (scenario
@@ -49,9 +65,17 @@ export class Simulation {
   readonly #byId: Map<string, SimDevice>;
   readonly #timeline = new Timeline<Entry>();
   readonly #offlineGateways = new Set<string>();
+  /** Each device's next report (for the snapshot). */
+  readonly #nextReportAt = new Map<string, number>();
+  readonly #followUps = new Map<number, { readonly at: number; readonly followUp: FollowUp }>();
+  #followUpIds = 0;
   #out: Emitted[] = [];
   #now: number;
+  readonly #seed: number;
+  /** Start of the next local day whose ordinary life is not scheduled yet. */
   #ambientUntil: number;
+  /** Ambient events before this instant are past: they ran before a restart, or while stopped. */
+  readonly #ambientFrom: number;
   readonly #ambient: boolean;
   /** Counts per event label, for the run summary. */
   readonly eventsRun = new Map<string, number>();
@@ -69,18 +93,41 @@ export class Simulation {
     this.settings = options.settings ?? ecosystemSettings(options.site);
     this.drill = options.drill ?? false;
     this.#now = options.startTs;
+    this.#seed = options.seed;
     this.#ambient = options.ambient ?? true;
-    this.#ambientUntil = options.startTs;
+    this.#ambientFrom = options.startTs;
+    this.#ambientUntil = this.#localDayStart(options.startTs);
+    const resume = options.resume;
+    if (resume !== undefined) this.#resume(resume, options.startTs);
     // First reports spread over one interval, so the broker sees a steady stream, not a burst; the
-    // meters of one concentrator are read in one polling round.
+    // meters of one concentrator are read in one polling round. A resumed device keeps its phase.
     const phases = new Map<string, number>();
     for (const device of this.devices) {
       const round = device.gatewayId !== undefined && (device.encodable.ecosystem === 'cjt188' || device.encodable.ecosystem === 'dlt645');
       const key = round ? `${device.gatewayId}\u0000${device.encodable.ecosystem}` : device.id;
+      const saved = resume?.devices[device.id]?.nextReportAt;
       const phase = phases.get(key) ?? Math.floor(this.#random() * device.reportEveryMs);
       phases.set(key, phase);
-      this.#timeline.push(options.startTs + phase, { type: 'report', device });
+      this.#pushReport(device, saved === undefined ? options.startTs + phase : resumedReportAt(saved, options.startTs));
     }
+  }
+
+  /** Everything a restarted simulator needs to carry on (src/sim-state.ts). */
+  snapshot(): SimulationSnapshot {
+    return {
+      simNow: this.#now,
+      devices: Object.fromEntries(this.devices.map((d) => [d.id, deviceState(d, this.#nextReportAt.get(d.id) ?? this.#now)])),
+      offlineGateways: [...this.#offlineGateways],
+      followUps: [...this.#followUps.values()].map(({ at, followUp }) => ({ at, ...followUp })),
+    };
+  }
+
+  /** Schedules a follow-up (plain data, saved with the snapshot) at simulated `ts`. */
+  scheduleFollowUp(ts: number, followUp: FollowUp): void {
+    const id = this.#followUpIds++;
+    const at = Math.max(ts, this.#now);
+    this.#followUps.set(id, { at, followUp });
+    this.#timeline.push(at, { type: 'follow-up', id, followUp });
   }
 
   get now(): number {
@@ -93,7 +140,8 @@ export class Simulation {
 
   /** Retained "online" of every device that announces itself (MQTT birth / LWT counterpart). */
   announce(): Emitted[] {
-    for (const device of this.devices) this.observe(device, { type: 'status', online: true }, this.#now);
+    // A device (or gateway) still off the network since before a restart stays silent.
+    for (const device of this.devices) if (device.online) this.observe(device, { type: 'status', online: true }, this.#now);
     return this.#drain();
   }
 
@@ -113,9 +161,14 @@ export class Simulation {
       if (entry.type === 'event') {
         this.eventsRun.set(entry.label, (this.eventsRun.get(entry.label) ?? 0) + 1);
         entry.run(next.at);
+      } else if (entry.type === 'follow-up') {
+        const label = followUpLabel[entry.followUp.do];
+        this.eventsRun.set(label, (this.eventsRun.get(label) ?? 0) + 1);
+        this.#followUps.delete(entry.id);
+        runFollowUp(this, entry.followUp, next.at);
       } else {
         this.#report(entry.device, next.at);
-        this.#timeline.push(next.at + entry.device.reportEveryMs, entry);
+        this.#pushReport(entry.device, next.at + entry.device.reportEveryMs);
       }
     }
     this.#now = Math.max(this.#now, simTs);
@@ -224,11 +277,46 @@ export class Simulation {
     this.observe(device, { type: 'battery', percent: Math.round(device.battery * 10) / 10, low: device.battery < 15 }, ts);
   }
 
+  /**
+   * One local day of ordinary life at a time, drawn from a random seeded by the seed and the day, so
+   * a restarted simulator draws the same day again and only plays what is still ahead: a fault or
+   * a dropout happens once, not once per restart.
+   */
   #scheduleAmbient(simTs: number): void {
     while (this.#ambientUntil <= simTs) {
-      for (const event of ambientEventsOfDay(this, this.#ambientUntil, this.#random)) this.schedule(event.at, event.label, event.run);
-      this.#ambientUntil += DAY_MS;
+      const dayStart = this.#ambientUntil;
+      const random = seededRandom(Math.imul(this.#seed, 0x9e3779b1) ^ Math.round(dayStart / DAY_MS));
+      for (const event of ambientEventsOfDay(this, dayStart, random)) if (event.at >= this.#ambientFrom) this.schedule(event.at, event.label, event.run);
+      this.#ambientUntil = this.#localDayStart(dayStart + DAY_MS + 2 * HOUR_MS);
     }
+  }
+
+  /** Local midnight of the day of `ts` in the site's time zone. */
+  #localDayStart(ts: number): number {
+    const t = localTime(ts, this.site.site.timezone);
+    return ts - ((t.hour * 60 + t.minute) * 60 + t.second) * 1000 - (((ts % 1000) + 1000) % 1000);
+  }
+
+  #pushReport(device: SimDevice, at: number): void {
+    this.#nextReportAt.set(device.id, at);
+    this.#timeline.push(at, { type: 'report', device });
+  }
+
+  #resume(snapshot: SimulationSnapshot, startTs: number): void {
+    for (const device of this.devices) {
+      const saved = snapshot.devices[device.id];
+      if (saved === undefined) continue; // a device added to the site since: it starts fresh
+      applyDeviceState(device, saved);
+      // The meters kept turning while the simulator was stopped: hour by hour, along the day's profile.
+      if (device.kind === 'water-meter' || device.kind === 'electricity-meter') {
+        const until = Math.min(startTs, device.lastAdvanceAt + MAX_CATCH_UP_MS);
+        for (let ts = device.lastAdvanceAt + HOUR_MS; ts < until; ts += HOUR_MS) this.advanceMeter(device, ts);
+        this.advanceMeter(device, until);
+        device.lastAdvanceAt = Math.max(device.lastAdvanceAt, startTs);
+      }
+    }
+    for (const id of snapshot.offlineGateways) if (this.#byId.has(id)) this.#offlineGateways.add(id);
+    for (const { at, ...followUp } of snapshot.followUps) this.scheduleFollowUp(Math.max(at, startTs), followUp);
   }
 
   /** The messages produced so far; relayed frames of one topic and instant joined into one message. */
@@ -255,6 +343,16 @@ export class Simulation {
     }
     return merged;
   }
+}
+
+/**
+ * When a device reports after a resume: at its saved instant if still ahead; if it fell due while
+ * the simulator was stopped, within a few seconds (by its phase, so a concentrator's meters stay in
+ * one round) rather than a whole interval later, which a liveness rule would take for silence.
+ */
+function resumedReportAt(savedAt: number, startTs: number): number {
+  if (savedAt >= startTs) return savedAt;
+  return startTs + (((savedAt % OVERDUE_SPREAD_MS) + OVERDUE_SPREAD_MS) % OVERDUE_SPREAD_MS);
 }
 
 /** The same device speaking the native protocol: its own id as address, no concentrator relaying it. */

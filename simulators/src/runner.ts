@@ -4,6 +4,7 @@ import { anchoredStart, createSimClock, type SimClock } from './clock.ts';
 import { type Emitted, Simulation } from './engine.ts';
 import { previousTimeOfDay, type ResolvedStep, scheduleScenario } from './scenario.ts';
 import type { Scenario } from './scenario-schema.ts';
+import type { SimulationSnapshot } from './sim-state.ts';
 
 export interface RunOptions {
   readonly site: SiteFile;
@@ -23,6 +24,8 @@ export interface RunOptions {
   readonly announce?: boolean | undefined;
   readonly onProgress?: ((progress: RunProgress) => void) | undefined;
   readonly wallNow?: (() => number) | undefined;
+  /** Carry on from a saved snapshot (src/sim-state.ts): the devices and the simulated clock resume. */
+  readonly resume?: SimulationSnapshot | undefined;
 }
 
 export interface RunProgress {
@@ -68,7 +71,8 @@ export async function startRun(options: RunOptions): Promise<RunningSimulation> 
         ? anchoredStart(wallStart, options.speed, options.wallDurationMs)
         : wallStart - OPEN_ENDED_LOOKBACK_MS;
   const startsAt = options.scenario?.startsAt;
-  const simStart = startsAt === undefined ? anchored : previousTimeOfDay(anchored, startsAt, options.site.site.timezone);
+  const fresh = startsAt === undefined ? anchored : previousTimeOfDay(anchored, startsAt, options.site.site.timezone);
+  const simStart = options.resume === undefined ? fresh : resumedStart(options.resume.simNow, fresh, wallStart, options.speed);
   const clock = createSimClock({ speed: options.speed, simStart, wallStart, wallNow });
   const simulation = new Simulation({
     site: options.site,
@@ -77,6 +81,7 @@ export async function startRun(options: RunOptions): Promise<RunningSimulation> 
     meterIntervalSeconds: options.meterIntervalSeconds,
     ambient: options.ambient,
     drill: options.drill,
+    resume: options.resume,
   });
   const steps = options.scenario ? scheduleScenario(simulation, options.scenario, simStart) : [];
 
@@ -126,4 +131,15 @@ export async function startRun(options: RunOptions): Promise<RunningSimulation> 
   }, TICK_MS);
 
   return { simulation, clock, simStart, steps, finished, progress, stop };
+}
+
+/**
+ * Where a resumed run's clock starts. Real time runs on the wall clock (the stop was a gap in
+ * time, and the meters have turned meanwhile). An accelerated clock carries on from where it
+ * stopped rather than from its usual look-back, which would write readings older than the ones the
+ * ingest already has; it never starts ahead of the wall clock, nor further back than a fresh run.
+ */
+export function resumedStart(savedSimNow: number, freshStart: number, wallStart: number, speed: number): number {
+  if (speed === 1) return freshStart;
+  return Math.min(wallStart, Math.max(savedSimNow, freshStart));
 }

@@ -2,6 +2,7 @@ import type { DeviceKind, FirePoint, SiteDevice, SiteFile } from '@dutyroom/doma
 import { encoders } from './encoders/index.ts';
 import type { EncodableDevice, Encoder } from './observation.ts';
 import { type UsageProfile, usageProfile } from './profiles.ts';
+import type { DeviceState } from './sim-state.ts';
 
 /** One simulated device: what it is, where it reports, and its mutable physical state. */
 export interface SimDevice {
@@ -155,4 +156,31 @@ export function buildSimDevices(site: SiteFile, options: BuildOptions): SimDevic
       };
     }),
   );
+}
+
+/** The mutable part of a device, as the state file keeps it (src/sim-state.ts). */
+export function deviceState(d: SimDevice, nextReportAt: number): DeviceState {
+  return {
+    seq: d.seq,
+    online: d.online,
+    lastAdvanceAt: d.lastAdvanceAt,
+    nextReportAt,
+    totalLitres: d.totalLitres,
+    totalKwh: d.totalKwh,
+    powerKw: d.powerKw,
+    flowLitresPerMinute: d.flowLitresPerMinute,
+    extraFlowLitresPerMinute: d.extraFlowLitresPerMinute,
+    extraFlowUntil: d.extraFlowUntil,
+    valveClosed: d.valveClosed,
+    battery: d.battery,
+    wet: d.wet,
+    doorOpen: d.doorOpen,
+    alarm: d.alarm,
+  };
+}
+
+/** Puts a saved device state back (the next report time is the engine's business). */
+export function applyDeviceState(d: SimDevice, saved: DeviceState): void {
+  const { nextReportAt: _next, ...state } = saved;
+  Object.assign(d, state);
 }

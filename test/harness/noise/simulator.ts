@@ -1,5 +1,5 @@
 import type { SiteFile } from '@dutyroom/domain';
-import { type RunningSimulation, type Simulation, startRun } from '@dutyroom/simulators';
+import { type RunningSimulation, type Simulation, type SimulationSnapshot, startRun } from '@dutyroom/simulators';
 import type { BenchClock } from './clock.ts';
 
 /**
@@ -8,10 +8,9 @@ import type { BenchClock } from './clock.ts';
  * clock. The bench injects its own leaks instead of the demo player's random ones, so it knows
  * every true incident.
  *
- * A restart is what `npm start` does today: a new simulation of the same site and seed, whose
- * meters start again from their initial registers. When the simulator offers a resume (issue 14
- * item 1: registers, occupancy scenario and clocks from the data directory), `start` below is
- * the one place to pass it: the bench then measures the resumed restart.
+ * A restart is what `npm start` does: the stopping run's state (registers, batteries, report
+ * phases, follow-ups, clock; simulators/src/sim-state.ts, saved to the data directory by the demo
+ * player) is handed to the new run, which resumes from it.
  */
 export interface BenchSimulator {
   readonly simulation: Simulation;
@@ -31,9 +30,10 @@ export async function startBenchSimulator(options: {
 }): Promise<BenchSimulator> {
   const { clock } = options;
   let starts = 0;
-  const start = async (): Promise<RunningSimulation> => {
+  const start = async (resume?: SimulationSnapshot): Promise<RunningSimulation> => {
     starts += 1;
     return startRun({
+      resume,
       site: options.site,
       connection: { url: options.url },
       seed: options.seed,
@@ -55,8 +55,9 @@ export async function startBenchSimulator(options: {
     },
     progress: () => run.progress(),
     async restart() {
+      const saved = run.simulation.snapshot();
       await run.stop();
-      run = await start();
+      run = await start(saved);
     },
     async stop() {
       await run.stop();

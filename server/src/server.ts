@@ -122,6 +122,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     now,
     log,
+    // Read at each anomaly, so a dispatch edit applies without a restart (ctx is composed below).
+    dispatch: () => ctx.policy.dispatch,
     ...(deps.notifyTickMs === undefined ? {} : { tickMs: deps.notifyTickMs }),
   });
   const registry = new Registry();
@@ -281,6 +283,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteId: site.siteId,
     db,
     workOrders,
+    dispatch: () => ctx.policy.dispatch,
+    now,
     log: log.child({ module: 'server.anomaly-follower' }),
     sweepEveryMs: deps.sweepEveryMs ?? 5000,
   });

@@ -77,9 +77,21 @@ export const dispatchDefaults: Readonly<Record<string, { readonly policy: Dispat
 };
 
 /** How a site writes a rule's dispatch: `immediate`, `never`, or `{ holdMinutes: 2 }` (fractions allowed: 0.5 is 30 s). */
-export const dispatchSettingSchema = z.union([z.literal('immediate'), z.literal('never'), z.strictObject({ holdMinutes: z.number().positive().max(7 * 24 * 60) })], {
-  error: 'one of immediate, never, or { holdMinutes: <minutes> }',
-});
+export const dispatchSettingSchema = z.union(
+  [
+    z.literal('immediate'),
+    z.literal('never'),
+    z.strictObject({
+      holdMinutes: z
+        .number()
+        .positive()
+        .max(7 * 24 * 60),
+    }),
+  ],
+  {
+    error: 'one of immediate, never, or { holdMinutes: <minutes> }',
+  },
+);
 export type DispatchSetting = z.infer<typeof dispatchSettingSchema>;
 /** `workOrders.dispatch` of the site document: rule id → setting; rules not named keep their default. */
 export const dispatchSettingsSchema = z.record(z.string().min(1), dispatchSettingSchema).superRefine((settings, ctx) => {
@@ -89,8 +101,7 @@ export const dispatchSettingsSchema = z.record(z.string().min(1), dispatchSettin
       ctx.addIssue({
         code: 'custom',
         path: [rule],
-        message:
-          rule === INCIDENT_RULE ? 'an incident dispatches by its member rule: set that rule instead' : `no rule "${rule}"; one of ${known.join(', ')}`,
+        message: rule === INCIDENT_RULE ? 'an incident dispatches by its member rule: set that rule instead' : `no rule "${rule}"; one of ${known.join(', ')}`,
       });
 });
 export type DispatchSettings = z.infer<typeof dispatchSettingsSchema>;
@@ -98,8 +109,7 @@ export type DispatchSettings = z.infer<typeof dispatchSettingsSchema>;
 export const policyOfSetting = (setting: DispatchSetting): DispatchPolicy =>
   setting === 'immediate' ? immediate : setting === 'never' ? never : hold(Math.round(setting.holdMinutes * MINUTE));
 
-export const settingOfPolicy = (policy: DispatchPolicy): DispatchSetting =>
-  policy.mode === 'hold' ? { holdMinutes: policy.ms / MINUTE } : policy.mode;
+export const settingOfPolicy = (policy: DispatchPolicy): DispatchSetting => (policy.mode === 'hold' ? { holdMinutes: policy.ms / MINUTE } : policy.mode);
 
 /** The rule's policy at this site: the site's setting, else the rule's default, else its severity's. */
 export function dispatchPolicyFor(rule: string, severity: Severity, settings: DispatchSettings = {}): DispatchPolicy {

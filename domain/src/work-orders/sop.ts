@@ -144,7 +144,11 @@ const security = (): Template => [securityCheck, record];
  * member that turns out to stand alone is split out to an order of its own.
  */
 const incident = (): Template => [
-  item('find-common-cause', '查找共同原因（网关、楼栋供电、站点数据修订、时钟跳变、设备重启）', 'Find the common cause (gateway, building power, a site-data revision, a clock jump, a restart)'),
+  item(
+    'find-common-cause',
+    '查找共同原因（网关、楼栋供电、站点数据修订、时钟跳变、设备重启）',
+    'Find the common cause (gateway, building power, a site-data revision, a clock jump, a restart)',
+  ),
   item('check-sample', '抽查数个成员设备，确认是否真实异常', 'Check a few members on site: is any of them a real anomaly?'),
   item('split-real-members', '真实异常的成员拆分为单独工单', 'Split each real member out into a work order of its own'),
   item('fix-cause', '排除共同原因（恢复供电/网络，修正站点数据）', 'Remove the cause (power, network, site data)'),

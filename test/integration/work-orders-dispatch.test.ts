@@ -1,4 +1,4 @@
-import type { SiteConfigDto, WorkOrderDetail } from '@dutyroom/domain';
+import type { MonthlyReport, SiteConfigDto, WorkOrderDetail } from '@dutyroom/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../harness/clients.ts';
 import { available, waitFor } from '../harness/servers.ts';
@@ -147,6 +147,21 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       expect(await orderOf(kept)).toBeUndefined();
       await waitFor(async () => (await pushCount([split])) === 1, 'the split member push');
       expect(await orderOf(incident)).toBeUndefined();
+    });
+
+    it('the monthly KPIs count incidents, not their members', async () => {
+      const report = (await f.api<MonthlyReport>('GET', '/api/v1/reports/monthly?month=2026-03')).body;
+      // Three mass events above (25, 12 + the early member, 10 of which one was split out).
+      expect(report.anomalies).toMatchObject({ incidents: 3, folded: 25 + 13 + 9 });
+      const counted = await f.db.query<{ n: number }>(
+        `select count(*)::int as n from anomalies where site_id = $1 and (incident_id is null or split_at is not null)`,
+        [f.siteId],
+      );
+      expect(report.anomalies.opened).toBe(counted.rows[0]?.n);
+      // The merged member order is not an order of its own in the KPIs.
+      const orders = await f.db.query<{ n: number }>('select count(*)::int as n from work_orders where site_id = $1 and merged_into is null', [f.siteId]);
+      expect(report.rows[0]?.created).toBe(orders.rows[0]?.n);
+      expect(report.anomalies.withOrder).toBe(report.anomalies.opened - report.anomalies.withoutOrder);
     });
 
     it("a site admin's dispatch edit (rule editor API) is validated, audited, and applies without a restart", async () => {

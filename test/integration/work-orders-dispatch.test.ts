@@ -1,4 +1,4 @@
-import type { MonthlyReport, SiteConfigDto, WorkOrderDetail } from '@dutyroom/domain';
+import type { MonthlyReport, ShiftDigest, SiteConfigDto, WorkOrderDetail } from '@dutyroom/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../harness/clients.ts';
 import { available, waitFor } from '../harness/servers.ts';
@@ -201,6 +201,12 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       await f.server.follower.sweep();
       expect(await orderOf(silent)).toBeUndefined();
       expect(await pushCount([silent])).toBe(0);
+      // Listed in the daily digest with the low battery that cleared within its hold (the first test).
+      const digest = (await f.api<ShiftDigest>('GET', '/api/v1/shift/digest?day=2026-03-10')).body;
+      expect(digest.notDispatched).toContainEqual({ rule: 'low-battery', count: 2 });
+      expect(digest.anomalies.map((a) => a.id)).toContain(silent);
+      expect(digest.anomalies.filter((a) => a.incidentId !== null)).toEqual([]);
+      expect((await f.api<Err>('GET', '/api/v1/shift/digest?day=2026-3-10')).status).toBe(400);
 
       // Back to the default: the 30-minute hold again (a new session: the day moved past the old one).
       admin = await login(f.server.url, 'admin');

@@ -83,6 +83,12 @@ describe('decideDispatch', () => {
     expect(decideDispatch(anomaly({ rule: 'low-battery', severity: 'P4', status: 'cleared' }), {}, T + 3_600_000)).toEqual({ kind: 'never', why: 'cleared' });
   });
 
+  it('a drill is not held, but a rule set to never stays never', () => {
+    expect(decideDispatch(anomaly({ drill: true }), {}, T)).toEqual({ kind: 'now', why: 'drill' });
+    expect(decideDispatch(anomaly({ rule: 'meter-jump', severity: 'P4', drill: true }), {}, T)).toEqual({ kind: 'never', why: 'policy' });
+    expect(decideDispatch(anomaly({ drill: true, incidentId: '9' }), {}, T)).toEqual({ kind: 'never', why: 'member' });
+  });
+
   it('never by policy', () => {
     expect(decideDispatch(anomaly({ rule: 'meter-jump', severity: 'P4' }), {}, T + 86_400_000)).toEqual({ kind: 'never', why: 'policy' });
   });

@@ -128,10 +128,12 @@ export interface DispatchSubject {
   /** When an operator split it out of its incident; null when it never was. */
   readonly splitAt: number | null;
   readonly evidence: Readonly<Record<string, unknown>>;
+  /** A drill (演练): run on purpose, often in accelerated time; not held (see decideDispatch). */
+  readonly drill?: boolean | undefined;
 }
 
 export type DispatchDecision =
-  | { readonly kind: 'now'; readonly why: 'policy' | 'hold-passed' | 'split' }
+  | { readonly kind: 'now'; readonly why: 'policy' | 'hold-passed' | 'split' | 'drill' }
   /** Still held: dispatch at `dueAt` if it is still open then. */
   | { readonly kind: 'wait'; readonly dueAt: number }
   | { readonly kind: 'never'; readonly why: 'policy' | 'member' | 'cleared' | 'life-safety-incident' };
@@ -149,7 +151,10 @@ export const dispatchRuleOf = (anomaly: Pick<DispatchSubject, 'rule' | 'evidence
  * - a member of an incident (not life safety) never gets its own: the incident has the order;
  * - an incident dispatches by its member rule's policy, the hold counted from its first member, and
  *   never before it exists; the incident of a life-safety rule is for display (members keep theirs);
- * - anything else by its rule's policy, the hold counted from when it opened.
+ * - anything else by its rule's policy, the hold counted from when it opened;
+ * - a drill is not held (a rule set to never stays never): an operator started it to rehearse the
+ *   response, no storm can come from it, and its readings run in the simulator's accelerated time,
+ *   against which the server's clock would measure the hold wrongly.
  */
 export function decideDispatch(anomaly: DispatchSubject, settings: DispatchSettings, now: number): DispatchDecision {
   if (anomaly.status !== 'open') return { kind: 'never', why: 'cleared' };
@@ -161,6 +166,7 @@ export function decideDispatch(anomaly: DispatchSubject, settings: DispatchSetti
   const policy = dispatchPolicyFor(rule, anomaly.severity, settings);
   if (policy.mode === 'never') return { kind: 'never', why: 'policy' };
   if (policy.mode === 'immediate') return { kind: 'now', why: 'policy' };
+  if (anomaly.drill === true) return { kind: 'now', why: 'drill' };
   const firstAt = anomaly.evidence['firstAt'];
   const from = incident && typeof firstAt === 'number' ? Math.min(firstAt, anomaly.openedAt) : anomaly.openedAt;
   const dueAt = from + policy.ms;

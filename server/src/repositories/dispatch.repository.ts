@@ -18,7 +18,8 @@ const HOLD_FROM = `case when a.rule = '${INCIDENT_RULE}' and jsonb_typeof(a.evid
 /**
  * The where-clause over `anomalies a` (parameters from `$first`) that keeps the open anomalies
  * whose dispatch is due at `now`: split members at once; members of an incident (not life safety)
- * never; the incident of a life-safety rule never (display); the rest by policy (-1 = never).
+ * never; the incident of a life-safety rule never (display); the rest by policy (-1 = never),
+ * drills without their hold.
  */
 function dueClause(first: number): string {
   const [rules, holds, severities, severityHolds, now, lifeSafety] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
@@ -30,7 +31,7 @@ function dueClause(first: number): string {
       (a.incident_id is null or a.rule = any(${lifeSafety}::text[]))
       and not (a.rule = '${INCIDENT_RULE}' and ${POLICY_RULE} = any(${lifeSafety}::text[]))
       and ${hold} >= 0
-      and ${HOLD_FROM} + ${hold} <= ${now}::float8
+      and (a.drill or ${HOLD_FROM} + ${hold} <= ${now}::float8)
     ))`;
 }
 

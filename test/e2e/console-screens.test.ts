@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePublisher } from '../harness/clients.ts';
 import { startTestStack } from '../harness/stack.ts';
+import { VACANT_WATER_HOLD } from '../integration/access-stack.ts';
 import { chromiumPresent, consoleDir, createUser, launchChromium, openConsole, screenshot, seriousA11yViolations } from './console-browser.ts';
 
 /**
@@ -192,7 +193,8 @@ describe.skipIf(!chromiumPresent)('console screens in Chromium', () => {
 
   it('opens a work order with its SOP checklist and timeline', async () => {
     await operator.goto(stack.server.url);
-    const now = Date.now();
+    // Running since just past its 20 s dispatch hold, so the order is due at once (the hold: test/integration/work-orders-dispatch.test.ts).
+    const now = Date.now() - VACANT_WATER_HOLD - 1000;
     // 托管 unit 2-1-101: water running there opens a work order too.
     await publishWater('wm-2-1-101', [
       [now - 60_000, 100],

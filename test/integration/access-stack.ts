@@ -54,7 +54,7 @@ export async function startAccountsStack(notify: unknown = {}, options: { consol
 }
 
 /** How long the vacant-unit-water anomaly is held before its order and push (docs/work-orders.md §Dispatch). */
-const VACANT_WATER_HOLD = ((p) => (p.mode === 'hold' ? p.ms : 0))(dispatchPolicyFor('vacant-unit-water', 'P2'));
+export const VACANT_WATER_HOLD = ((p) => (p.mode === 'hold' ? p.ms : 0))(dispatchPolicyFor('vacant-unit-water', 'P2'));
 
 /**
  * Two readings a minute apart that make a vacant unit's meter run: the P2 空置房水表走动 anomaly.

@@ -83,9 +83,10 @@ describe.skipIf(!chromiumPresent)('control-room wall in Chromium', () => {
     // Running since just past its 20 s dispatch hold, so the order is due at once (the hold: test/integration/work-orders-dispatch.test.ts).
     const now = Date.now() - VACANT_WATER_HOLD - 1000;
     const topic = topics.deviceMessage(stack.siteId, 'wm-2-1-101', 'reading');
-    // 托管 unit 2-1-101 (pulse factor 10): water running there is an alarm too.
-    await device.publishAsync(topic, JSON.stringify({ ts: now - 60_000, total: 100 }), { qos: 1 });
-    await device.publishAsync(topic, JSON.stringify({ ts: now, total: 105 }), { qos: 1 });
+    // 托管 unit 2-1-101 (pulse factor 10): water running there is an alarm too, 40 L in a minute.
+    // (A `total` of 100 → 105 m³ was a meter jump, which is never dispatched: docs/work-orders.md §Dispatch.)
+    await device.publishAsync(topic, JSON.stringify({ ts: now - 60_000, pulses: 100 }), { qos: 1 });
+    await device.publishAsync(topic, JSON.stringify({ ts: now, pulses: 104 }), { qos: 1 });
     const row = page.locator('[data-testid="work-order-row"][data-unit="2-1-101"]');
     await row.waitFor({ timeout: 5000 });
     await expect(row.getAttribute('data-acknowledged')).resolves.toBe('false');

@@ -45,6 +45,7 @@ export { localParts, localToInstant } from './time/local-time.ts';
 export * from './topics.ts';
 export * from './work-orders/actions.ts';
 export * from './work-orders/call-hours.ts';
+export * from './work-orders/dispatch.ts';
 export * from './work-orders/escalation.ts';
 export * from './work-orders/lifecycle.ts';
 export { localMonth, monthRange } from './work-orders/local-time.ts';

@@ -22,6 +22,7 @@ import { workOrdersRepository } from './repositories/work-orders.repository.ts';
 import { createGridScope } from './services/access.ts';
 import { createAuditService } from './services/audit.service.ts';
 import { createAuthService, type DemoAccount } from './services/auth.service.ts';
+import { createDigestService } from './services/digest.service.ts';
 import { createDirectory } from './services/directory.ts';
 import { createDrillService } from './services/drill.service.ts';
 import { createEscalations, type Escalations } from './services/escalations.ts';
@@ -123,6 +124,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     now,
     log,
+    // Read at each anomaly, so a dispatch edit applies without a restart (ctx is composed below).
+    dispatch: () => ctx.policy.dispatch,
     ...(deps.notifyTickMs === undefined ? {} : { tickMs: deps.notifyTickMs }),
   });
   const registry = new Registry();
@@ -164,6 +167,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteSetup: createSiteSetupService(siteFile, detectors),
     telemetry: createTelemetryService(telemetryReader, siteFile),
     handover: createHandoverService({ db, siteId: site.siteId, timezone: site.timezone, now, onNote: (note) => live.emit('handover:upserted', note) }),
+    digest: createDigestService({ db, siteId: site.siteId, timezone: site.timezone, now }),
     drill: createDrillService({ db, site: siteFile, mqtt: { ...config.mqtt, url: deps.mqttUrl }, clientId: `${config.server.clientId}-drills`, now }),
     now,
   };
@@ -290,6 +294,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     siteId: site.siteId,
     db,
     workOrders,
+    dispatch: () => ctx.policy.dispatch,
+    now,
     log: log.child({ module: 'server.anomaly-follower' }),
     sweepEveryMs: deps.sweepEveryMs ?? 5000,
   });

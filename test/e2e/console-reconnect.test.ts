@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePublisher } from '../harness/clients.ts';
 import { startTestStack } from '../harness/stack.ts';
+import { VACANT_WATER_HOLD } from '../integration/access-stack.ts';
 import { chromiumPresent, consoleDir, launchChromium, openConsole, screenshot, takePageProblems } from './console-browser.ts';
 
 /**
@@ -42,7 +43,8 @@ describe.skipIf(!chromiumPresent)('console reconnect and catch-up in Chromium', 
     await screenshot(page, 'offline');
 
     // The ingest keeps working: the anomaly is stored while no server is there to tell the wall.
-    const now = Date.now();
+    // Running since just past its 20 s dispatch hold, so the order is due at once (the hold: test/integration/work-orders-dispatch.test.ts).
+    const now = Date.now() - VACANT_WATER_HOLD - 1000;
     const topic = topics.deviceMessage(stack.siteId, 'wm-1-1-101', 'reading');
     await device.publishAsync(topic, JSON.stringify({ ts: now - 60_000, total: 3.2 }), { qos: 1 });
     await device.publishAsync(topic, JSON.stringify({ ts: now, total: 3.23 }), { qos: 1 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePublisher } from '../harness/clients.ts';
 import { startTestStack } from '../harness/stack.ts';
+import { VACANT_WATER_HOLD } from '../integration/access-stack.ts';
 import { chromiumPresent, consoleDir, createUser, launchChromium, openConsole, screenshot, seriousA11yViolations } from './console-browser.ts';
 
 /**
@@ -192,12 +193,13 @@ describe.skipIf(!chromiumPresent)('console screens in Chromium', () => {
 
   it('opens a work order with its SOP checklist and timeline', async () => {
     await operator.goto(stack.server.url);
-    const now = Date.now();
-    // 托管 unit 2-1-101: water running there opens a work order too.
-    await publishWater('wm-2-1-101', [
-      [now - 60_000, 100],
-      [now, 105],
-    ]);
+    // Running since just past its 20 s dispatch hold, so the order is due at once (the hold: test/integration/work-orders-dispatch.test.ts).
+    const now = Date.now() - VACANT_WATER_HOLD - 1000;
+    // 托管 unit 2-1-101 (10 L pulses): water running there opens a work order too, 40 L in a minute.
+    // (A `total` of 100 → 105 m³ was a meter jump, which is never dispatched: docs/work-orders.md §Dispatch.)
+    const topic = topics.deviceMessage(stack.siteId, 'wm-2-1-101', 'reading');
+    await device.publishAsync(topic, JSON.stringify({ ts: now - 60_000, pulses: 100 }), { qos: 1 });
+    await device.publishAsync(topic, JSON.stringify({ ts: now, pulses: 104 }), { qos: 1 });
     const row = operator.locator('[data-testid="work-order-row"][data-unit="2-1-101"]').first();
     await row.waitFor({ timeout: 5000 });
     const title = (await row.locator('.title').innerText()).replace(/^WO-\d+\s*/, '').trim();

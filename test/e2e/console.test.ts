@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePublisher } from '../harness/clients.ts';
 import { waitFor } from '../harness/servers.ts';
 import { startTestStack } from '../harness/stack.ts';
+import { VACANT_WATER_HOLD } from '../integration/access-stack.ts';
 import { chromiumPresent, consoleDir, launchChromium, openConsole, screenshot, seriousA11yViolations } from './console-browser.ts';
 
 /**
@@ -44,7 +45,8 @@ describe.skipIf(!chromiumPresent)('control-room wall in Chromium', () => {
     await expect(rowOn(first).count()).resolves.toBe(0);
     await expect(alarmOf(first)).resolves.toMatchObject({ sounding: 'none', played: 0 });
 
-    const now = Date.now();
+    // Running since just past its 20 s dispatch hold, so the order is due at once (the hold: test/integration/work-orders-dispatch.test.ts).
+    const now = Date.now() - VACANT_WATER_HOLD - 1000;
     const topic = topics.deviceMessage(stack.siteId, 'wm-1-1-101', 'reading');
     await device.publishAsync(topic, JSON.stringify({ ts: now - 60_000, total: 3.2 }), { qos: 1 });
     await device.publishAsync(topic, JSON.stringify({ ts: now, total: 3.23 }), { qos: 1 });
@@ -78,11 +80,13 @@ describe.skipIf(!chromiumPresent)('control-room wall in Chromium', () => {
 
   it('is operated by keyboard: arrows select an alarm, A acknowledges it', async () => {
     const page = await openConsole(browser, stack.server.url);
-    const now = Date.now();
+    // Running since just past its 20 s dispatch hold, so the order is due at once (the hold: test/integration/work-orders-dispatch.test.ts).
+    const now = Date.now() - VACANT_WATER_HOLD - 1000;
     const topic = topics.deviceMessage(stack.siteId, 'wm-2-1-101', 'reading');
-    // 托管 unit 2-1-101 (pulse factor 10): water running there is an alarm too.
-    await device.publishAsync(topic, JSON.stringify({ ts: now - 60_000, total: 100 }), { qos: 1 });
-    await device.publishAsync(topic, JSON.stringify({ ts: now, total: 105 }), { qos: 1 });
+    // 托管 unit 2-1-101 (pulse factor 10): water running there is an alarm too, 40 L in a minute.
+    // (A `total` of 100 → 105 m³ was a meter jump, which is never dispatched: docs/work-orders.md §Dispatch.)
+    await device.publishAsync(topic, JSON.stringify({ ts: now - 60_000, pulses: 100 }), { qos: 1 });
+    await device.publishAsync(topic, JSON.stringify({ ts: now, pulses: 104 }), { qos: 1 });
     const row = page.locator('[data-testid="work-order-row"][data-unit="2-1-101"]');
     await row.waitFor({ timeout: 5000 });
     await expect(row.getAttribute('data-acknowledged')).resolves.toBe('false');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePublisher } from '../harness/clients.ts';
 import { waitFor } from '../harness/servers.ts';
 import { startTestStack } from '../harness/stack.ts';
+import { VACANT_WATER_HOLD } from '../integration/access-stack.ts';
 import { chromiumPresent, consoleDir, launchChromium, openConsole } from './console-browser.ts';
 
 /**
@@ -34,7 +35,8 @@ describe.skipIf(!chromiumPresent)('work-order actions in Chromium', () => {
     const page = await openConsole(browser, stack.server.url);
     // 2-1-101 is in custody (托管) and its meter counts 10 L pulses: 40 L in a minute.
     const topic = topics.deviceMessage(stack.siteId, 'wm-2-1-101', 'reading');
-    const now = Date.now();
+    // Running since just past its 20 s dispatch hold, so the order is due at once (the hold: test/integration/work-orders-dispatch.test.ts).
+    const now = Date.now() - VACANT_WATER_HOLD - 1000;
     await device.publishAsync(topic, JSON.stringify({ ts: now - 60_000, pulses: 100 }), { qos: 1 });
     await device.publishAsync(topic, JSON.stringify({ ts: now, pulses: 104 }), { qos: 1 });
     const row = page.locator('[data-testid="work-order-row"][data-unit="2-1-101"]');

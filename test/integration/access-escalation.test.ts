@@ -92,16 +92,23 @@ describe('push escalation until acknowledged', () => {
     expect(record.items.map((p) => p.status)).toEqual(['acknowledged', 'sent']);
   });
 
-  it('gives an open anomaly that has no push its push at the next sweep (safety net)', async () => {
-    const { rows } = await stack.db.query<{ id: string }>(
-      `insert into anomalies (site_id, rule, subject, dedup_key, status, severity, unit_id, device_id, opened_at, last_seen_at, reading_ts)
-       select site_id, rule, 'sweep-test', dedup_key || ':sweep', 'open', severity, unit_id, device_id, now(), now(), now() from anomalies limit 1
-       returning id::text as id`,
-    );
-    const anomalyId = rows[0]?.id;
+  it('gives an open anomaly that has no push its push at the next sweep (safety net), once its dispatch hold has passed', async () => {
+    // P2 anomalies are held 20 s (docs/work-orders.md §Dispatch): one opened past its hold, one just now.
+    const insert = async (suffix: string, ageSeconds: number) =>
+      (
+        await stack.db.query<{ id: string }>(
+          `insert into anomalies (site_id, rule, subject, dedup_key, status, severity, unit_id, device_id, opened_at, last_seen_at, reading_ts)
+           select site_id, rule, 'sweep-test', dedup_key || $1, 'open', severity, unit_id, device_id,
+             now() - make_interval(secs => $2), now(), now() from anomalies where rule = 'vacant-unit-water' limit 1
+           returning id::text as id`,
+          [suffix, ageSeconds],
+        )
+      ).rows[0]?.id;
+    const due = await insert(':sweep', 21);
+    const held = await insert(':sweep-held', 0);
     expect(await stack.server.notify.notifier.sweep()).toBeGreaterThanOrEqual(1);
-    const pushes = await stack.db.query('select 1 from pushes where anomaly_id = $1', [anomalyId]);
-    expect(pushes.rows).toHaveLength(1);
+    expect((await stack.db.query('select 1 from pushes where anomaly_id = $1', [due])).rows).toHaveLength(1);
+    expect((await stack.db.query('select 1 from pushes where anomaly_id = $1', [held])).rows).toHaveLength(0);
     expect(await stack.server.notify.notifier.sweep()).toBe(0);
   });
 });

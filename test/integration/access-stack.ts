@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { configSchema, type SiteFile, siteNotifySchema, topics } from '@dutyroom/domain';
+import { configSchema, dispatchPolicyFor, type SiteFile, siteNotifySchema, topics } from '@dutyroom/domain';
 import { type Stack, startStack } from '@dutyroom/launcher';
 import { createLogger } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
@@ -53,8 +53,15 @@ export async function startAccountsStack(notify: unknown = {}, options: { consol
   return { ...stack, site, siteId };
 }
 
-/** Two readings a minute apart that make a vacant unit's meter run: the P2 空置房水表走动 anomaly. */
-export async function runWater(device: MqttClient, siteId: string, meterId: string, at = Date.now()): Promise<void> {
+/** How long the vacant-unit-water anomaly is held before its order and push (docs/work-orders.md §Dispatch). */
+export const VACANT_WATER_HOLD = ((p) => (p.mode === 'hold' ? p.ms : 0))(dispatchPolicyFor('vacant-unit-water', 'P2'));
+
+/**
+ * Two readings a minute apart that make a vacant unit's meter run: the P2 空置房水表走动 anomaly.
+ * By default the water has been running since just past its dispatch hold, so its order and push
+ * are due as soon as it is stored (the hold itself is tested in work-orders-dispatch.test.ts).
+ */
+export async function runWater(device: MqttClient, siteId: string, meterId: string, at = Date.now() - VACANT_WATER_HOLD - 1000): Promise<void> {
   const topic = topics.deviceMessage(siteId, meterId, 'reading');
   await device.publishAsync(topic, JSON.stringify({ ts: at - 60_000, total: 3.2 }), { qos: 1 });
   await device.publishAsync(topic, JSON.stringify({ ts: at, total: 3.25 }), { qos: 1 });

@@ -2,7 +2,7 @@ import type { MonthlyReport, PhotoDto, WorkOrderDto } from '@dutyroom/domain';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { available } from '../harness/servers.ts';
-import { type DbKind, type Fixture, insertAnomaly, MINUTE, startFixture } from './work-orders-fixtures.ts';
+import { type DbKind, type Fixture, insertAnomaly, MINUTE, P2_HOLD, startFixture } from './work-orders-fixtures.ts';
 
 type One = { workOrder: WorkOrderDto };
 type Err = { error: { code: string; message: string } };
@@ -109,6 +109,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       f.clock.advance(60 * MINUTE);
       await act(done.id, { action: 'returnVisit', satisfaction: 'satisfied', method: 'phone' });
       const anomaly = await insertAnomaly(f.db, f.siteId, { at: f.clock.now });
+      // Still open when its P2 hold (20 s) has passed: it gets its order.
+      f.clock.advance(P2_HOLD);
       await f.server.workOrders.onAnomaly(anomaly);
       const { rows } = await f.db.query<{ id: string }>('select id::text as id from work_orders where anomaly_id = $1', [anomaly]);
       await act(rows[0]?.id ?? '', { action: 'falseAlarm', reason: '抄表误差' });

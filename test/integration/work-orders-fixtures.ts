@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema, type SiteFile } from '@dutyroom/domain';
+import { configSchema, dispatchPolicyFor, type Severity, type SiteFile } from '@dutyroom/domain';
 import { type EmbeddedBroker, startEmbeddedBroker } from '@dutyroom/launcher';
 import { createLogger, type Db, migrate, openPglite, openPostgres, parseSiteFile } from '@dutyroom/platform';
 import { hashPassword, type RunningServer, startServer } from '@dutyroom/server';
@@ -12,6 +12,15 @@ import { servers, uniqueName } from '../harness/servers.ts';
 /** 2026-03-10 10:00 in Shanghai: a weekday morning, callable hours. */
 export const T0 = Date.parse('2026-03-10T10:00:00+08:00');
 export const MINUTE = 60_000;
+
+/** A rule's default hold before its order opens (docs/work-orders.md §Dispatch; pinned by domain's dispatch.test.ts). */
+export function holdMs(rule: string, severity: Severity): number {
+  const policy = dispatchPolicyFor(rule, severity);
+  if (policy.mode !== 'hold') throw new Error(`${rule} is not held but ${policy.mode}`);
+  return policy.ms;
+}
+/** vacant-unit-water, the fixtures' default anomaly: P2, held 20 s. */
+export const P2_HOLD = holdMs('vacant-unit-water', 'P2');
 
 /** A site with every role the escalation chain and the departments need. */
 export function workOrdersSite(siteId: string): SiteFile {

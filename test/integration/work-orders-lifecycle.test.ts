@@ -3,7 +3,7 @@ import { findAnomaly } from '@dutyroom/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleSocket, devicePublisher } from '../harness/clients.ts';
 import { available, waitFor } from '../harness/servers.ts';
-import { type DbKind, type Fixture, insertAnomaly, MINUTE, startFixture } from './work-orders-fixtures.ts';
+import { type DbKind, type Fixture, insertAnomaly, MINUTE, P2_HOLD, startFixture } from './work-orders-fixtures.ts';
 
 type One = { workOrder: WorkOrderDto };
 type Err = { error: { code: string; message: string; issues?: { path: string; message: string }[] } };
@@ -189,6 +189,10 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
     it('opens one order per anomaly episode, counts repeats on it, and closes it when a clear says so before anybody arrived', async () => {
       const first = await insertAnomaly(f.db, f.siteId, { at: f.clock.now });
       await f.server.workOrders.onAnomaly(first);
+      // A P2 rule is held 20 s (docs/work-orders.md §Dispatch): no order until then.
+      expect((await f.db.query('select 1 from work_orders where anomaly_id = $1', [first])).rows).toHaveLength(0);
+      f.clock.advance(P2_HOLD);
+      await f.server.workOrders.onAnomaly(first);
       await f.server.workOrders.onAnomaly(first);
       const [order] = (
         await f.db.query<{ id: string; status: string; assignee_id: string; department: string; anomaly_count: number }>(
@@ -210,6 +214,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
 
       // Someone is on site: the clear leaves the order to people.
       const second = await insertAnomaly(f.db, f.siteId, { at: f.clock.now + 1 });
+      f.clock.advance(P2_HOLD + 1);
       await f.server.workOrders.onAnomaly(second);
       const { rows } = await f.db.query<{ id: string }>('select id::text as id from work_orders where anomaly_id = $1', [second]);
       const id = rows[0]?.id ?? '';
@@ -224,6 +229,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const device = await devicePublisher(f.broker.url);
       try {
         const id = await insertAnomaly(f.db, f.siteId, { rule: 'device-offline', unitId: '2-1-101', severity: 'P3', at: f.clock.now + 3 });
+        // Still offline when its 2-minute hold has passed (docs/work-orders.md §Dispatch): the event opens the order.
+        f.clock.advance(2 * MINUTE + 3);
         const publish = async (change: 'opened' | 'cleared') => {
           const anomaly = await findAnomaly(f.db, id);
           await device.publishAsync(topics.anomaly(f.siteId, id), JSON.stringify({ change, anomaly }), { qos: 1, retain: true });
@@ -248,6 +255,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
 
     it('社区管家工作职责: the vacant-unit checklist is ticked, and reaching the owner makes the door notice unnecessary', async () => {
       const anomaly = await insertAnomaly(f.db, f.siteId, { at: f.clock.now + 2 });
+      f.clock.advance(P2_HOLD + 2);
       await f.server.workOrders.onAnomaly(anomaly);
       const { rows } = await f.db.query<{ id: string }>('select id::text as id from work_orders where anomaly_id = $1', [anomaly]);
       const id = rows[0]?.id ?? '';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { anomalyDtoSchema } from './dto.ts';
 
 /** 交接班: the outgoing operator's note for the next shift, and the shift's figures at that moment. */
 
@@ -26,3 +27,19 @@ export const handoverNoteSchema = z.object({
 export type HandoverNote = z.infer<typeof handoverNoteSchema>;
 
 export const handoverCreateSchema = z.strictObject({ body: z.string().trim().min(1).max(4000) });
+
+/**
+ * 每日摘要 (issue 14): what the dispatch kept off the phones on one local day — anomalies that got
+ * no work order (rules set to `never`, cleared within their hold, still held), by rule and listed.
+ */
+export const shiftDigestQuerySchema = z.strictObject({
+  day: z.iso.date({ error: 'a local day such as 2026-03-10' }).optional(),
+});
+export const shiftDigestSchema = z.object({
+  day: z.string(),
+  from: z.number(),
+  to: z.number(),
+  notDispatched: z.array(z.object({ rule: z.string(), count: z.number().int() })),
+  anomalies: z.array(anomalyDtoSchema),
+});
+export type ShiftDigest = z.infer<typeof shiftDigestSchema>;

@@ -29,12 +29,27 @@ export type ReportRow = z.infer<typeof reportRowSchema>;
 
 export const falseAlarmRowSchema = z.object({ rule: z.string(), orders: z.number().int(), falseAlarms: z.number().int(), rate });
 
+/**
+ * Anomalies of the month as the wall showed them (issue 14): an incident counts once, its members
+ * not at all (unless split out); `withoutOrder` are those dispatch kept from an order (cleared
+ * within their hold, rules set to never, the display incident of a life-safety rule).
+ */
+export const anomalyFiguresSchema = z.object({
+  opened: z.number().int(),
+  incidents: z.number().int(),
+  /** Members folded into an incident, not counted in `opened`. */
+  folded: z.number().int(),
+  withOrder: z.number().int(),
+  withoutOrder: z.number().int(),
+});
+
 export const monthlyReportSchema = z.object({
   siteId: z.string(),
   month: z.string(),
   groupBy: z.enum(reportGroupings),
   rows: z.array(reportRowSchema),
   falseAlarmsByRule: z.array(falseAlarmRowSchema),
+  anomalies: anomalyFiguresSchema,
 });
 export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
 

@@ -11,6 +11,8 @@ import {
   unitTypes,
 } from '../site/site-schema.ts';
 
+import { dispatchSettingSchema } from '../work-orders/dispatch.ts';
+
 /**
  * The site document edited in the console (SPEC §3, §8): every edit names the revision it was
  * made on (`expectedRevision`), so two admins editing at once never overwrite each other: the
@@ -66,11 +68,16 @@ export const unitFactsEditSchema = z.strictObject({
 export type UnitFactsEdit = z.infer<typeof unitFactsEditSchema>;
 
 const ruleValues = z.record(z.string(), z.unknown());
-/** One detector's thresholds for the whole site and per unit type; each part checked by the detector's configSchema. */
+/**
+ * One detector's thresholds for the whole site and per unit type; each part checked by the
+ * detector's configSchema. `dispatch` sets the dispatch of the detector's rules (issue 14): each rule
+ * named gets its setting, `null` returns it to the default; rules not named keep theirs.
+ */
 export const ruleEditSchema = z.strictObject({
   ...editBase,
   site: ruleValues,
   byUnitType: z.partialRecord(z.enum(unitTypes), ruleValues).default({}),
+  dispatch: z.record(z.string(), dispatchSettingSchema.nullable()).optional(),
 });
 export type RuleEdit = z.infer<typeof ruleEditSchema>;
 

@@ -96,9 +96,20 @@ export function putUnitFacts(site: SiteFile, unitId: string, edit: Pick<UnitFact
   return next;
 }
 
-/** Replaces one detector's thresholds (site-wide and per unit type); empty objects are dropped. */
-export function putRule(site: SiteFile, detectorId: string, edit: Pick<RuleEdit, 'site' | 'byUnitType'>): SiteFile {
+/**
+ * Replaces one detector's thresholds (site-wide and per unit type); empty objects are dropped. Each
+ * rule named in `dispatch` gets that setting under `workOrders.dispatch` (null: back to the default).
+ */
+export function putRule(site: SiteFile, detectorId: string, edit: Pick<RuleEdit, 'site' | 'byUnitType'> & Partial<Pick<RuleEdit, 'dispatch'>>): SiteFile {
   const next = clone(site);
+  if (edit.dispatch !== undefined) {
+    const dispatch = { ...next.workOrders.dispatch };
+    for (const [rule, setting] of Object.entries(edit.dispatch)) {
+      if (setting === null) delete dispatch[rule];
+      else dispatch[rule] = setting;
+    }
+    next.workOrders = { ...next.workOrders, dispatch };
+  }
   const rules: Record<string, Record<string, unknown>> = { ...next.rules };
   if (Object.keys(edit.site).length > 0) rules[detectorId] = edit.site;
   else delete rules[detectorId];
@@ -136,8 +147,11 @@ export function removePerson(site: SiteFile, personId: string): SiteFile {
  * One detector's thresholds checked by the detector's own configSchema, the site part and each unit
  * type over it, so every issue names the field as the console's form does (`site.thresholdLitres`).
  */
-export function checkRuleEdit(detector: AnyDetector, edit: Pick<RuleEdit, 'site' | 'byUnitType'>): SiteIssue[] {
+export function checkRuleEdit(detector: AnyDetector, edit: Pick<RuleEdit, 'site' | 'byUnitType'> & Partial<Pick<RuleEdit, 'dispatch'>>): SiteIssue[] {
   const issues: SiteIssue[] = [];
+  for (const rule of Object.keys(edit.dispatch ?? {}))
+    if (!detector.rules.includes(rule))
+      issues.push({ path: `dispatch.${rule}`, message: `not a rule of ${detector.id} (its rules: ${detector.rules.join(', ')})` });
   const check = (value: Record<string, unknown>, where: string) => {
     const parsed = detector.configSchema.safeParse(value);
     if (!parsed.success) for (const i of parsed.error.issues) issues.push({ path: [where, ...i.path.map(String)].join('.'), message: i.message });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dispatchSettingsSchema } from './dispatch.ts';
 
 /**
  * Per-site work-order policy: the time standards of 物业跟随制 (SPEC §6), escalation, return
@@ -110,6 +111,8 @@ export const workOrderPolicySchema = z.strictObject({
     'counter-backwards': 'maintenance',
     'meter-jump': 'maintenance',
   }),
+  /** Per rule: `immediate`, `never` or `{ holdMinutes }` over the defaults of `dispatch.ts` (issue 14, docs/work-orders.md §Dispatch). */
+  dispatch: dispatchSettingsSchema.default({}),
   /** 管家职责: an anomaly in a unit goes to the grid's steward (customer service) unless the rule says otherwise. */
   defaultDepartment: z.enum(departments).default('customer-service'),
 });

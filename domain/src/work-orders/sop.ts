@@ -138,6 +138,23 @@ const fireDoor = (locked: boolean): Template => [
 
 const security = (): Template => [securityCheck, record];
 
+/**
+ * Issue 14: many devices raised one rule at once, or share a cause (a gateway, building power, a
+ * site-data revision, a clock jump). One order for the lot: find the common cause first; only a
+ * member that turns out to stand alone is split out to an order of its own.
+ */
+const incident = (): Template => [
+  item(
+    'find-common-cause',
+    '查找共同原因（网关、楼栋供电、站点数据修订、时钟跳变、设备重启）',
+    'Find the common cause (gateway, building power, a site-data revision, a clock jump, a restart)',
+  ),
+  item('check-sample', '抽查数个成员设备，确认是否真实异常', 'Check a few members on site: is any of them a real anomaly?'),
+  item('split-real-members', '真实异常的成员拆分为单独工单', 'Split each real member out into a work order of its own'),
+  item('fix-cause', '排除共同原因（恢复供电/网络，修正站点数据）', 'Remove the cause (power, network, site data)'),
+  record,
+];
+
 const templates: Readonly<Record<string, (facts: UnitFacts) => Template>> = {
   'vacant-unit-water': vacantUnitWater,
   'vacant-unit-electricity': vacantUnitElectricity,
@@ -172,6 +189,7 @@ const templates: Readonly<Record<string, (facts: UnitFacts) => Template>> = {
     item('check-scale', '核对表计倍率与单位设置', 'Check the meter scale and unit settings'),
     record,
   ],
+  incident,
 };
 
 const generic: Template = [item('check', '到场查看并处理', 'Check on site and handle'), record];

@@ -1,3 +1,4 @@
+import type { DigestService } from '../services/digest.service.ts';
 import type { DrillService } from '../services/drill.service.ts';
 import type { HandoverService } from '../services/handover.service.ts';
 import type { SiteMapService } from '../services/site-map.service.ts';
@@ -10,6 +11,8 @@ export interface ConsoleParts {
   readonly siteSetup: SiteSetupService;
   readonly telemetry: TelemetryService;
   readonly handover: HandoverService;
+  /** 每日摘要: anomalies the dispatch kept off the phones (rules set to never), per local day. */
+  readonly digest: DigestService;
   readonly drill: DrillService;
   readonly now: () => number;
 }

@@ -1,4 +1,4 @@
-import { handoverCreateSchema, handoverNoteSchema, shiftKpisSchema } from '@dutyroom/domain';
+import { handoverCreateSchema, handoverNoteSchema, shiftDigestQuerySchema, shiftDigestSchema, shiftKpisSchema } from '@dutyroom/domain';
 import { z } from 'zod';
 import type { ConsoleRouteDeps } from './console-parts.ts';
 import type { Router } from './router.ts';
@@ -8,7 +8,7 @@ const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200
 
 /** 交接班: shift handover notes, taking a shift over, and the shift's KPIs. */
 export function handoverRoutes(router: Router, deps: ConsoleRouteDeps): void {
-  const { handover } = deps.consoleParts;
+  const { handover, digest } = deps.consoleParts;
   router.route(
     {
       method: 'GET',
@@ -19,6 +19,18 @@ export function handoverRoutes(router: Router, deps: ConsoleRouteDeps): void {
       response: shiftKpisSchema,
     },
     async ({ user }) => handover.kpis(user),
+  );
+  router.route(
+    {
+      method: 'GET',
+      url: '/api/v1/shift/digest',
+      permission: 'shift:read',
+      summary: 'The daily digest: anomalies of rules set to never dispatch (no order, no push), by rule, for a local day (default today)',
+      tag: 'shift',
+      query: shiftDigestQuerySchema,
+      response: shiftDigestSchema,
+    },
+    async ({ user, query }) => digest.digest(user, query.day),
   );
   router.route(
     {

@@ -1,19 +1,22 @@
-import { anomalyEventSchema, type Config, topicFilters } from '@dutyroom/domain';
+import { anomalyEventSchema, type Config, type DispatchSettings, topicFilters } from '@dutyroom/domain';
 import { connectMqtt, type Db, type Logger, waitForConnect } from '@dutyroom/platform';
 import type { MqttClient } from 'mqtt';
-import { workOrdersRepository } from '../repositories/work-orders.repository.ts';
+import { dispatchRepository } from '../repositories/dispatch.repository.ts';
+import type { DispatchOutcome } from '../services/work-order-dispatch.ts';
 import type { WorkOrdersService } from '../services/work-orders.service.ts';
 
 export interface AnomalyFollower {
   readonly client: MqttClient;
-  /** Opens orders for open anomalies that have none; returns how many it handled. */
+  /** Opens orders for open anomalies due for one (hold passed) that have none; returns how many it handled. */
   sweep(): Promise<number>;
   stop(): Promise<void>;
 }
 
 /**
- * Follows the ingest's anomaly events (QoS 1, persistent session, acked after handling) and, as a
- * safety net for an event lost in a crash, sweeps the database for anomalies without an order.
+ * Follows the ingest's anomaly events (QoS 1, persistent session, acked after handling) and sweeps
+ * the database for anomalies due for an order that have none: a held anomaly whose hold has passed
+ * (issue 14), or an event lost in a crash. The hold is read from the rows, so a restart loses
+ * nothing; the timer set for the earliest held anomaly only makes the sweep prompt.
  */
 export async function startAnomalyFollower(deps: {
   mqtt: Config['mqtt'] & { url: string };
@@ -21,6 +24,9 @@ export async function startAnomalyFollower(deps: {
   siteId: string;
   db: Db;
   workOrders: WorkOrdersService;
+  /** The live site's per-rule dispatch settings (a site edit applies at the next sweep). */
+  dispatch: () => DispatchSettings;
+  now: () => number;
   log: Logger;
   sweepEveryMs: number;
 }): Promise<AnomalyFollower> {
@@ -41,7 +47,10 @@ export async function startAnomalyFollower(deps: {
       return;
     }
     workOrders.onAnomaly(parsed.data.anomaly.id, { clearClosesWorkOrder: parsed.data.anomaly.clearClosesWorkOrder ?? undefined }).then(
-      () => done(),
+      (outcome) => {
+        wakeFor(outcome);
+        done();
+      },
       (error: unknown) => {
         log.error({ err: error, anomalyId: parsed.data.anomaly.id }, 'anomaly event not handled; the sweep will retry');
         done();
@@ -59,15 +68,39 @@ export async function startAnomalyFollower(deps: {
   let sweeping: Promise<number> | undefined;
   const sweep = () => {
     sweeping ??= (async () => {
-      const ids = await workOrdersRepository.anomaliesWithoutOrder(deps.db, 100);
-      for (const id of ids) await workOrders.onAnomaly(id);
-      if (ids.length > 0) log.info({ count: ids.length }, 'sweep opened orders for anomalies that had none');
-      return ids.length;
+      let handled = 0;
+      // Pages of 100 while full (a storm of held anomalies comes due together), bounded per sweep.
+      for (let page = 0; page < 20; page++) {
+        const ids = await dispatchRepository.dueWithoutOrder(deps.db, deps.siteId, deps.dispatch(), deps.now(), 100);
+        for (const id of ids) await workOrders.onAnomaly(id);
+        handled += ids.length;
+        if (ids.length < 100) break;
+      }
+      if (handled > 0) log.info({ count: handled }, 'sweep opened orders for anomalies due for one');
+      return handled;
     })().finally(() => {
       sweeping = undefined;
     });
     return sweeping;
   };
+
+  // One wake-up timer, for the earliest held anomaly; the rows stay the record.
+  let wake: { at: number; timer: NodeJS.Timeout } | undefined;
+  function wakeFor(outcome: DispatchOutcome): void {
+    if (outcome.decision?.kind !== 'wait') return;
+    const at = outcome.decision.dueAt;
+    if (wake !== undefined && wake.at <= at) return;
+    if (wake !== undefined) clearTimeout(wake.timer);
+    const timer = setTimeout(
+      () => {
+        wake = undefined;
+        sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed'));
+      },
+      Math.max(0, at - deps.now()) + 50,
+    );
+    timer.unref();
+    wake = { at, timer };
+  }
   const timer = setInterval(() => {
     sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed'));
   }, deps.sweepEveryMs);
@@ -78,6 +111,7 @@ export async function startAnomalyFollower(deps: {
     sweep,
     async stop() {
       clearInterval(timer);
+      if (wake !== undefined) clearTimeout(wake.timer);
       await sweeping?.catch(() => 0);
       await client.endAsync();
     },

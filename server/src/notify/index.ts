@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { SiteFile, SiteIndex } from '@dutyroom/domain';
+import type { DispatchSettings, SiteFile, SiteIndex } from '@dutyroom/domain';
 import type { Db, Logger } from '@dutyroom/platform';
 import type { GridScope } from '../services/access.ts';
 import type { RosterService } from '../services/roster.service.ts';
@@ -17,6 +17,8 @@ export interface NotifyDeps {
   readonly console: () => ConsoleChannel;
   readonly now: () => number;
   readonly log: Logger;
+  /** The live site's per-rule dispatch settings (pushes follow the work orders' dispatch). */
+  readonly dispatch: () => DispatchSettings;
   /** How often due escalations and retries are looked for. */
   readonly tickMs?: number;
   readonly timeoutMs?: number;
@@ -74,6 +76,7 @@ export async function startNotify(deps: NotifyDeps): Promise<Notify> {
     now: deps.now,
     log,
     kick,
+    dispatch: deps.dispatch,
   });
 
   let ticking: Promise<void> | undefined;

@@ -3,13 +3,18 @@ import {
   acknowledgeEscalation,
   advanceEscalation,
   closeEscalation,
+  type DispatchSettings,
+  decideDispatch,
+  dispatchRuleOf,
   type EscalationEvent,
   escalationPolicyFor,
   gridOfAnomaly,
+  INCIDENT_RULE,
   type Page,
   type PushDto,
   pushEscalationChain,
   routeAnomaly,
+  ruleTitles,
   type SiteFile,
   type SiteIndex,
   startEscalation,
@@ -18,6 +23,7 @@ import {
 import type { Db, Logger, Queryable } from '@dutyroom/platform';
 import { anomaliesRepository } from '../repositories/anomalies.repository.ts';
 import { audit } from '../repositories/audit.repository.ts';
+import { dispatchRepository } from '../repositories/dispatch.repository.ts';
 import { type GridScope, requirePermission } from '../services/access.ts';
 import { ServiceError } from '../services/errors.ts';
 import type { RosterService } from '../services/roster.service.ts';
@@ -35,10 +41,13 @@ export interface NotifierDeps {
   readonly log: Logger;
   /** Called after new deliveries are stored, so the dispatcher sends them without waiting for its timer. */
   readonly kick: () => void;
+  /** The live site's per-rule dispatch settings: an anomaly pages when its work order is due (issue 14). */
+  readonly dispatch: () => DispatchSettings;
 }
 
 /**
- * Pushes (SPEC §7): an anomaly opens one push episode, routed to the grid's steward (or the
+ * Pushes (SPEC §7): an anomaly opens one push episode when its dispatch is due (issue 14: held
+ * rules page after their hold, members of an incident never, the incident once), routed to the grid's steward (or the
  * on-duty stand-in), the control room always and the site's group robots; P1/P2 escalate until
  * acknowledged. Persist, then publish: deliveries are rows first, sent by the dispatcher.
  */
@@ -90,7 +99,10 @@ export function createNotifier(deps: NotifierDeps) {
     /** An anomaly event (opened, updated or cleared). Idempotent: one push per anomaly. */
     async onAnomaly(anomaly: AnomalyDto): Promise<void> {
       if (anomaly.siteId !== siteId) return;
-      if (anomaly.status !== 'open') {
+      const splitAt = anomaly.incidentId === null ? null : await dispatchRepository.splitAt(db, anomaly.id);
+      const decision = decideDispatch({ ...anomaly, splitAt }, deps.dispatch(), now());
+      // Cleared, or folded into an incident (whose push stands for it): stop the escalation.
+      if (anomaly.status !== 'open' || (decision.kind === 'never' && decision.why === 'member')) {
         const existing = await pushesRepository.findByAnomaly(db, anomaly.id);
         if (existing?.escalation.status === 'waiting') {
           await pushesRepository.saveState(db, existing.id, closeEscalation(existing.escalation));
@@ -98,13 +110,18 @@ export function createNotifier(deps: NotifierDeps) {
         }
         return;
       }
+      if (decision.kind !== 'now') return;
       const at = now();
       const roster = await deps.roster.current();
       const gridId = gridOfAnomaly(index, anomaly);
       const route = routeAnomaly(anomaly, gridId, roster, notify.webhooks, at);
       const chain = pushEscalationChain(roster, gridId, site.people, at);
       const { state, page } = startEscalation(chain, escalationPolicyFor(anomaly.severity, notify), at);
-      const where = anomaly.unitId ?? anomaly.deviceId ?? anomaly.subject;
+      const incident = anomaly.rule === INCIDENT_RULE;
+      const memberRule = dispatchRuleOf(anomaly);
+      const where = incident
+        ? `${ruleTitles[memberRule]?.zh ?? memberRule} ×${String(anomaly.evidence['members'] ?? '?')}`
+        : (anomaly.unitId ?? anomaly.deviceId ?? anomaly.subject);
       const gridName = site.grids.find((g) => g.id === gridId)?.name ?? '';
       const result = await db.transaction(async (tx) => {
         const pushId = await pushesRepository.insert(
@@ -191,15 +208,13 @@ export function createNotifier(deps: NotifierDeps) {
     },
 
     /**
-     * Safety net: open anomalies of the last hour with no push (an event handled while the notifier
-     * failed, or a crash between the order and the push) get theirs now. Returns how many.
+     * Safety net: open anomalies of the last hour due for their push that have none (an event
+     * handled while the notifier failed, a crash between the order and the push, a hold that
+     * passed) get theirs now. Returns how many.
      */
     async sweep(): Promise<number> {
-      const { rows } = await db.query<{ id: string }>(
-        `select a.id::text as id from anomalies a where a.site_id = $1 and a.status = 'open' and a.opened_at > to_timestamp($2 / 1000.0)
-         and not exists (select 1 from pushes p where p.anomaly_id = a.id) order by a.id limit 20`,
-        [siteId, now() - 3_600_000],
-      );
+      const at = now();
+      const rows = (await dispatchRepository.dueWithoutPush(db, siteId, deps.dispatch(), at, at - 3_600_000, 20)).map((id) => ({ id }));
       for (const { id } of rows) {
         const anomaly = await anomaliesRepository.find(db, id);
         if (anomaly !== undefined) await this.onAnomaly(anomaly);

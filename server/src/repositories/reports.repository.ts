@@ -57,10 +57,28 @@ export const reportsRepository = {
     return rows;
   },
 
+  /**
+   * Anomalies opened in the month, an incident once and its members not (issue 14: the KPIs count
+   * incidents, not members); a member split out of its incident stands alone and counts.
+   */
+  async anomalies(db: Queryable, siteId: string, start: number, end: number) {
+    const { rows } = await db.query<{ opened: number; incidents: number; folded: number; with_order: number }>(
+      `select count(*) filter (where a.incident_id is null or a.split_at is not null)::int as opened,
+         count(*) filter (where a.rule = 'incident')::int as incidents,
+         count(*) filter (where a.incident_id is not null and a.split_at is null)::int as folded,
+         count(*) filter (where (a.incident_id is null or a.split_at is not null)
+           and exists (select 1 from work_orders w where w.anomaly_id = a.id and w.merged_into is null))::int as with_order
+       from anomalies a where a.site_id = $1 and ${range('a.opened_at')} and not a.drill`,
+      [siteId, start, end],
+    );
+    const r = rows[0] ?? { opened: 0, incidents: 0, folded: 0, with_order: 0 };
+    return { opened: r.opened, incidents: r.incidents, folded: r.folded, withOrder: r.with_order, withoutOrder: r.opened - r.with_order };
+  },
+
   async falseAlarms(db: Queryable, siteId: string, start: number, end: number) {
     const { rows } = await db.query<{ rule: string; orders: number; false_alarms: number }>(
       `select w.rule, count(*)::int as orders, count(*) filter (where w.status = 'false-alarm')::int as false_alarms
-       from work_orders w where w.site_id = $1 and w.source = 'anomaly' and ${range('w.created_at')} and not w.drill
+       from work_orders w where w.site_id = $1 and w.source = 'anomaly' and ${range('w.created_at')} and not w.drill and w.merged_into is null
        group by w.rule order by w.rule`,
       [siteId, start, end],
     );

@@ -290,16 +290,6 @@ export const workOrdersRepository = {
     );
     return rows.map((r) => r.id);
   },
-
-  /** Open anomalies that have no work order yet (an event lost between ingest and server). */
-  async anomaliesWithoutOrder(db: Queryable, limit: number): Promise<string[]> {
-    const { rows } = await db.query<{ id: string }>(
-      `select a.id::text as id from anomalies a where a.status = 'open'
-       and not exists (select 1 from work_orders w where w.anomaly_id = a.id) order by a.id limit $1`,
-      [limit],
-    );
-    return rows.map((r) => r.id);
-  },
 };
 
 export type AnomalyForOrder = AnomalyDto;

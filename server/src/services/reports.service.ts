@@ -24,11 +24,12 @@ export function createReportsService(ctx: Pick<WorkOrdersContext, 'db' | 'site' 
   async function monthly(user: UserDto | undefined, month: string, groupBy: Grouping): Promise<MonthlyReport> {
     requireSiteAccess(user, site.siteId);
     const { start, end } = monthRange(month, site.timezone);
-    const [orders, steps, visits, falseAlarms] = await Promise.all([
+    const [orders, steps, visits, falseAlarms, anomalies] = await Promise.all([
       reportsRepository.orders(db, site.siteId, start, end, groupBy),
       reportsRepository.steps(db, site.siteId, start, end, groupBy),
       reportsRepository.returnVisits(db, site.siteId, start, end, groupBy),
       reportsRepository.falseAlarms(db, site.siteId, start, end),
+      reportsRepository.anomalies(db, site.siteId, start, end),
     ]);
     const keys = [...new Set([...orders.map((r) => r.key), ...steps.map((r) => r.key), ...visits.map((r) => r.key)])].sort();
     const rows: ReportRow[] = keys.map((key) => {
@@ -63,6 +64,7 @@ export function createReportsService(ctx: Pick<WorkOrdersContext, 'db' | 'site' 
       groupBy,
       rows,
       falseAlarmsByRule: falseAlarms.map((r) => ({ rule: r.rule, orders: r.orders, falseAlarms: r.false_alarms, rate: rate(r.false_alarms, r.orders) })),
+      anomalies,
     };
   }
 

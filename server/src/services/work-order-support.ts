@@ -1,4 +1,4 @@
-import { type ChecklistEntry, checklistFor, type TransitionRequest } from '@dutyroom/domain';
+import { type ChecklistEntry, checklistFor, isOpenStatus, nextStatus, type TransitionRequest } from '@dutyroom/domain';
 import type { Queryable } from '@dutyroom/platform';
 import { audit } from '../repositories/audit.repository.ts';
 import { historyRepository } from '../repositories/work-order-history.repository.ts';
@@ -71,7 +71,41 @@ export function workOrderSupport(ctx: WorkOrdersContext) {
     return owner === undefined ? null : { name: owner.name, phone: owner.phone };
   };
 
-  return { publish, lockOrder, open, checklist, refollow, ownerOf };
+  /**
+   * Merges duplicates into `id` inside `tx`: each is cancelled with a pointer to the order that goes
+   * on, whose anomaly count takes theirs. The merge-duplicates action and the incident's take-over
+   * of its members' orders both come here.
+   */
+  async function mergeInto(tx: Queryable, id: string, duplicateIds: readonly string[], actor: Actor): Promise<ChangeResult[]> {
+    // Lock in id order so two merges of overlapping orders cannot deadlock.
+    const ids = [...new Set([id, ...duplicateIds])].sort((a, b) => Number(a) - Number(b));
+    const locked = new Map<string, WorkOrderRecord>();
+    for (const each of ids) locked.set(each, await lockOrder(tx, each));
+    const target = locked.get(id);
+    if (target === undefined || !isOpenStatus(target.status))
+      throw new ServiceError('WO_INVALID_TRANSITION', `work order ${id} is finished; merge into an open order`);
+    const changed: ChangeResult[] = [];
+    for (const dupId of duplicateIds) {
+      const dup = locked.get(dupId);
+      if (dup === undefined) continue;
+      nextStatus(dup.status, 'cancel');
+      const cancelled = await applyChange(tx, ctx, dup, { action: 'cancel', reason: `duplicate of work order ${id} (合并)` }, actor);
+      changed.push({ order: await writeOrder(tx, cancelled.order, { merged_into: id }, ctx.now()), returnVisits: [] });
+    }
+    const t = ctx.now();
+    const merged = await writeOrder(tx, target, { anomaly_count: target.anomaly_count + changed.reduce((n, c) => n + c.order.anomaly_count, 0) }, t);
+    await historyRepository.addEvent(tx, { workOrderId: id, at: t, actor: actor.displayName, action: 'merge', payload: { duplicateIds } });
+    await audit(tx, {
+      actor: actor.username,
+      action: 'work-order.merge',
+      subjectType: 'work-order',
+      subjectId: id,
+      detail: { siteId: site.siteId, duplicateIds },
+    });
+    return [...changed, { order: merged, returnVisits: [] }];
+  }
+
+  return { publish, lockOrder, open, checklist, refollow, ownerOf, mergeInto };
 }
 
 export type WorkOrderSupport = ReturnType<typeof workOrderSupport>;

@@ -3,10 +3,8 @@ import {
   allowedActions,
   type BoardSnapshot,
   type ChecklistEntry,
-  type Department,
   type IntakeRequest,
   isOpenStatus,
-  nextStatus,
   ownerPhoneFor,
   type Permission,
   progressUpdateDueAt,
@@ -20,12 +18,13 @@ import { anomaliesRepository } from '../repositories/anomalies.repository.ts';
 import { audit } from '../repositories/audit.repository.ts';
 import { returnVisitsRepository } from '../repositories/return-visits.repository.ts';
 import { historyRepository } from '../repositories/work-order-history.repository.ts';
-import { type WorkOrderRecord, workOrdersRepository } from '../repositories/work-orders.repository.ts';
+import { workOrdersRepository } from '../repositories/work-orders.repository.ts';
 import { requireOrderAccess, requirePermission, requireSiteAccess } from './access.ts';
 import { ServiceError } from './errors.ts';
-import { applyChange, type ChangeResult, writeOrder } from './work-order-changes.ts';
+import { applyChange, writeOrder } from './work-order-changes.ts';
+import { createAnomalyDispatch } from './work-order-dispatch.ts';
 import { workOrderSupport } from './work-order-support.ts';
-import { actorOf, dtoOf, SYSTEM_ACTOR, type WorkOrdersContext } from './work-orders.context.ts';
+import { actorOf, dtoOf, type WorkOrdersContext } from './work-orders.context.ts';
 
 export type { Broadcast } from './work-orders.context.ts';
 
@@ -35,73 +34,19 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
   const requireOrder = (user: UserDto | undefined, id: string, permission: Permission) =>
     requireOrderAccess(ctx.scope, user, permission, ctx.site.siteId, () => workOrdersRepository.find(ctx.db, id));
 
-  const { db, site, broadcast, now, log } = ctx;
+  const { db, site, broadcast, now } = ctx;
 
-  const { publish, lockOrder, open, checklist, refollow, ownerOf } = workOrderSupport(ctx);
+  const support = workOrderSupport(ctx);
+  const { publish, lockOrder, open, refollow, ownerOf, mergeInto } = support;
+  const anomalyDispatch = createAnomalyDispatch(ctx, support);
 
   return {
     /**
-     * An anomaly changed (ingest event or sweep): open its order once per episode, even when the
-     * event arrives twice or in two server processes; a repeat counts on the open order; a clear
-     * that closes its order does so while nobody has arrived yet (SPEC §5), else people decide.
+     * An anomaly changed (ingest event or sweep): open its order once per episode when its rule's
+     * dispatch says so (work-order-dispatch.ts), even when the event arrives twice or in two server
+     * processes; a repeat counts on the open order; a clear closes an untouched order (SPEC §5).
      */
-    async onAnomaly(anomalyId: string, hint: { clearClosesWorkOrder?: boolean | undefined } = {}): Promise<void> {
-      const anomaly = await anomaliesRepository.find(db, anomalyId);
-      if (anomaly === undefined) {
-        log.warn({ anomalyId }, 'anomaly event for an anomaly not in the database');
-        return;
-      }
-      broadcast.anomaly(anomaly);
-      const result = await db.transaction(async (tx): Promise<ChangeResult | undefined> => {
-        const existing = await workOrdersRepository.findByAnomaly(tx, anomalyId);
-        if (existing !== undefined) {
-          const order = await lockOrder(tx, existing.id);
-          if (anomaly.status === 'cleared') {
-            const closes = hint.clearClosesWorkOrder ?? anomaly.clearClosesWorkOrder ?? false;
-            const untouched = order.status === 'created' || order.status === 'dispatched' || order.status === 'accepted';
-            if (!closes || !untouched) return undefined;
-            return applyChange(tx, ctx, order, { action: 'autoClose', reason: 'the anomaly cleared before anybody arrived' }, SYSTEM_ACTOR);
-          }
-          if (anomaly.count <= order.anomaly_count || !isOpenStatus(order.status)) return undefined;
-          const updated = await writeOrder(tx, order, { anomaly_count: anomaly.count }, now());
-          return { order: updated, returnVisits: [] };
-        }
-        if (anomaly.status !== 'open') return undefined;
-        const unit = anomaly.unitId === null ? undefined : site.unit(anomaly.unitId);
-        const gridId = unit?.gridId ?? site.device(anomaly.deviceId ?? '')?.gridId ?? null;
-        const department: Department = ctx.policy.ruleDepartments[anomaly.rule] ?? ctx.policy.defaultDepartment;
-        const assigneeId = ctx.directory.assigneeFor(department, gridId);
-        return open(
-          tx,
-          {
-            siteId: anomaly.siteId,
-            anomalyId,
-            source: 'anomaly',
-            rule: anomaly.rule,
-            title: anomaly.title,
-            unitId: anomaly.unitId,
-            severity: anomaly.severity,
-            gridId,
-            checklist: checklist(anomaly.rule, anomaly.unitId),
-            category: null,
-            channel: null,
-            description: null,
-            owner: ownerOf(anomaly.unitId),
-            repairKind: null,
-            majorComplaint: false,
-            anomalyCount: anomaly.count,
-            drill: anomaly.drill,
-            now: now(),
-          },
-          SYSTEM_ACTOR,
-          // 物业跟随制: an automatic order goes straight to the grid's steward (or the rule's department).
-          assigneeId === null ? undefined : { action: 'dispatch', department, assigneeId },
-          { anomalyId, rule: anomaly.rule },
-        );
-      });
-      if (result) log.info({ workOrderId: result.order.id, anomalyId, status: result.order.status }, 'work order changed by its anomaly');
-      publish(result);
-    },
+    onAnomaly: anomalyDispatch.onAnomaly,
 
     async board(user: UserDto | undefined): Promise<BoardSnapshot> {
       requireSiteAccess(user, site.siteId);
@@ -298,34 +243,7 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
     async merge(user: UserDto | undefined, id: string, duplicateIds: readonly string[]): Promise<WorkOrderDto> {
       const actor = actorOf(requireSiteAccess(requirePermission(user, 'workOrders:dispatch', site.siteId), site.siteId));
       if (duplicateIds.includes(id)) throw new ServiceError('VALIDATION', 'duplicateIds: an order cannot be merged into itself');
-      const results = await db.transaction(async (tx) => {
-        // Lock in id order so two merges of overlapping orders cannot deadlock.
-        const ids = [...new Set([id, ...duplicateIds])].sort((a, b) => Number(a) - Number(b));
-        const locked = new Map<string, WorkOrderRecord>();
-        for (const each of ids) locked.set(each, await lockOrder(tx, each));
-        const target = locked.get(id);
-        if (target === undefined || !isOpenStatus(target.status))
-          throw new ServiceError('WO_INVALID_TRANSITION', `work order ${id} is finished; merge into an open order`);
-        const changed: ChangeResult[] = [];
-        for (const dupId of duplicateIds) {
-          const dup = locked.get(dupId);
-          if (dup === undefined) continue;
-          nextStatus(dup.status, 'cancel');
-          const cancelled = await applyChange(tx, ctx, dup, { action: 'cancel', reason: `duplicate of work order ${id} (合并)` }, actor);
-          changed.push({ order: await writeOrder(tx, cancelled.order, { merged_into: id }, now()), returnVisits: [] });
-        }
-        const t = now();
-        const merged = await writeOrder(tx, target, { anomaly_count: target.anomaly_count + changed.reduce((n, c) => n + c.order.anomaly_count, 0) }, t);
-        await historyRepository.addEvent(tx, { workOrderId: id, at: t, actor: actor.displayName, action: 'merge', payload: { duplicateIds } });
-        await audit(tx, {
-          actor: actor.username,
-          action: 'work-order.merge',
-          subjectType: 'work-order',
-          subjectId: id,
-          detail: { siteId: site.siteId, duplicateIds },
-        });
-        return [...changed, { order: merged, returnVisits: [] }];
-      });
+      const results = await db.transaction((tx) => mergeInto(tx, id, duplicateIds, actor));
       for (const r of results) publish(r);
       const last = results.at(-1);
       if (last === undefined) throw new Error('merge returned nothing');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isLifeSafetyRule } from '../detectors/rule-ids.ts';
 import type { DeviceContext } from '../site/site-index.ts';
 import type { DeviceKind } from '../site/site-schema.ts';
 import {
@@ -12,7 +13,6 @@ import {
   incidentDedupKey,
   incidentMember,
   incidentSubject,
-  isLifeSafetyRule,
   type OpenIncident,
   parseScope,
   scopeText,

@@ -1,4 +1,4 @@
-import { INCIDENT_RULE, ruleIds } from '../detectors/rule-ids.ts';
+import { INCIDENT_RULE } from '../detectors/rule-ids.ts';
 import type { DeviceContext } from '../site/site-index.ts';
 import type { DeviceKind } from '../site/site-schema.ts';
 import { gatewayOf } from './storm.ts';
@@ -31,7 +31,7 @@ import { gatewayOf } from './storm.ts';
  *
  * Drills group apart from real anomalies (the caller asks per drill flag; `#drill` in the key).
  * Life-safety rules form incidents too, for display; their members are never hidden (the server
- * and console read `lifeSafetyRules`), so nothing here treats them differently.
+ * and console read `LIFE_SAFETY_RULES`, detectors/rule-ids.ts), so nothing here treats them differently.
  */
 export interface IncidentPolicy {
   /** Opens of one rule this close together are one event. */
@@ -55,10 +55,6 @@ export const defaultIncidentPolicy: IncidentPolicy = {
 };
 
 /** Members of an incident of these rules still show one by one and keep their own work orders. */
-export const lifeSafetyRules: readonly string[] = [ruleIds.fireAlarm, ruleIds.fireConfirmed, ruleIds.gasAlarm, ruleIds.leak, ruleIds.burst];
-
-export const isLifeSafetyRule = (rule: string): boolean => lifeSafetyRules.includes(rule);
-
 export type IncidentCause = 'mass' | 'gateway' | 'site-revision' | 'time-jump';
 
 export type IncidentScope = { readonly kind: 'site' } | { readonly kind: 'building'; readonly id: string } | { readonly kind: 'gateway'; readonly id: string };

@@ -49,3 +49,12 @@ export const GATEWAY_OFFLINE_RULE = ruleIds.gatewayOffline;
  * reset; a gas alarm likewise.
  */
 export const NEVER_SUPPRESSED_RULES: readonly RuleId[] = [ruleIds.fireAlarm, ruleIds.fireConfirmed, ruleIds.gasAlarm];
+
+/**
+ * Life safety (issue 14): never hidden behind an incident and never held before dispatch. Their
+ * members keep their own rows on the wall and their own work orders; a mass event of them is also
+ * shown as an incident. The ingest, the server's dispatch and the console read this one list.
+ */
+export const LIFE_SAFETY_RULES: readonly string[] = [ruleIds.fireAlarm, ruleIds.fireConfirmed, ruleIds.gasAlarm, ruleIds.leak, ruleIds.burst];
+
+export const isLifeSafetyRule = (rule: string): boolean => LIFE_SAFETY_RULES.includes(rule);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_RULE, ruleIds } from '../detectors/rule-ids.ts';
+import { INCIDENT_RULE, LIFE_SAFETY_RULES, ruleIds } from '../detectors/rule-ids.ts';
 import {
   type DispatchSubject,
   decideDispatch,
@@ -7,7 +7,6 @@ import {
   dispatchPolicyFor,
   dispatchSettingsSchema,
   dispatchTable,
-  LIFE_SAFETY_RULES,
   settingOfPolicy,
 } from './dispatch.ts';
 import { workOrderPolicySchema } from './policy-schema.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INCIDENT_RULE, ruleIds } from '../detectors/rule-ids.ts';
+import { INCIDENT_RULE, isLifeSafetyRule, ruleIds } from '../detectors/rule-ids.ts';
 import type { Severity } from '../model/anomaly.ts';
 
 /**
@@ -13,13 +13,6 @@ export type DispatchPolicy = { readonly mode: 'immediate' } | { readonly mode: '
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-
-/**
- * Fire, gas, water where it should not be: never hidden in an incident, never held, never grouped
- * out of a work order of their own (the contract of issue 14).
- */
-export const LIFE_SAFETY_RULES: readonly string[] = [ruleIds.fireAlarm, ruleIds.fireConfirmed, ruleIds.gasAlarm, ruleIds.leak, ruleIds.burst];
-export const isLifeSafetyRule = (rule: string): boolean => LIFE_SAFETY_RULES.includes(rule);
 
 const immediate: DispatchPolicy = { mode: 'immediate' };
 const never: DispatchPolicy = { mode: 'never' };

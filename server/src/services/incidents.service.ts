@@ -14,7 +14,7 @@ export interface IncidentsDeps {
   /** The console's rooms only (no push): the split member's own push is the dispatch's decision, in onAnomaly. */
   readonly broadcast: Pick<Broadcast, 'anomaly'>;
   /** The work-order side of an anomaly change: opens the split member's own order. */
-  readonly onAnomaly: (anomalyId: string) => Promise<void>;
+  readonly onAnomaly: (anomalyId: string) => Promise<unknown>;
   readonly now: () => number;
   readonly log: Logger;
 }

@@ -1,4 +1,4 @@
-import { configSchema } from '@dutyroom/domain';
+import { configSchema, localParts } from '@dutyroom/domain';
 import { type Stack, startStack } from '@dutyroom/launcher';
 import { createLogger, parseSiteFile } from '@dutyroom/platform';
 import type { Browser, Page } from 'playwright-core';
@@ -73,11 +73,18 @@ describe.skipIf(!chromiumPresent)('an incident on the wall in Chromium', () => {
     await expect(row.getAttribute('data-members')).resolves.toBe('12');
     await expect(row.locator('[data-testid="incident-count"]').textContent()).resolves.toBe('12/12');
     await expect(row.locator('[data-testid="incident-cause"]').textContent()).resolves.toBe('成批');
-    // The members reached the console (the work orders the server opened name them), yet none is a row.
-    await waitFor(
-      async () => (await stack.db.query('select 1 from work_orders where anomaly_id = $1', [memberIds[11]])).rows.length > 0,
-      'the last member handled',
-    );
+    // The members reached the console, yet none is a row. Members get no work order of their own, so
+    // the sign that they were relayed is the incident published after them, its last time moved on.
+    const lastAt = now + 180_000;
+    await stack.db.query(`update anomalies set evidence = evidence || jsonb_build_object('lastAt', $2::float8), version = version + 1 where id = $1`, [
+      incidentId,
+      lastAt,
+    ]);
+    await publishAnomalies(stack.mqttUrl, stack.db, siteId, [incidentId]);
+    const p = localParts(lastAt, 'Asia/Shanghai');
+    const clock = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+    await waitFor(async () => ((await row.textContent()) ?? '').includes(`–${clock}`), 'the incident published after its members');
+    await expect(stack.db.query('select 1 from work_orders where anomaly_id = any($1::bigint[])', [memberIds]).then((r) => r.rows.length)).resolves.toBe(0);
     await page.waitForTimeout(500);
     await expect(page.locator('[data-testid="alarm-list"] [data-testid="anomaly-row"]').count()).resolves.toBe(0);
     await expect(page.locator('[data-testid="alarm-list"]').getAttribute('data-count')).resolves.toBe('1');

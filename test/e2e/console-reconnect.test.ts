@@ -64,9 +64,7 @@ describe.skipIf(!chromiumPresent)('console reconnect and catch-up in Chromium', 
     expect(await page.evaluate('window.__noReload')).toBe(42);
     expect(Number(await page.locator('[data-testid="connection"]').getAttribute('data-reconnects'))).toBeGreaterThanOrEqual(1);
     await expect(page.locator('[data-testid="offline-banner"]').count()).resolves.toBe(0);
-    // While the server was down the browser's reconnect attempts were refused; that, and nothing else, went wrong in the page.
-    const problems = takePageProblems();
-    expect(problems.length).toBeGreaterThan(0);
-    expect(problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p.text))).toEqual([]);
+    // While the server was down the browser's reconnect attempts (if one fell in that time) were refused; nothing else went wrong in the page.
+    expect(takePageProblems().filter((p) => !/ERR_CONNECTION_REFUSED/.test(p.text))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configSchema, type SiteFile, topics } from '@dutyroom/domain';
+import { configSchema, INCIDENT_RULE, LIFE_SAFETY_RULES, type SiteFile, topics } from '@dutyroom/domain';
 import { createLogger, type Db, openDatabase, parseSiteFile } from '@dutyroom/platform';
 import { type RunningServer, startServer } from '@dutyroom/server';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -113,6 +113,11 @@ export interface FaultCounts {
   missingAnomalies: number;
   workOrders: number;
   duplicatedWorkOrders: number;
+  /**
+   * Anomalies that should each have one work order (issue 14): standalone ones, incidents, and the
+   * life-safety members of an incident; a member of any other rule's incident has none of its own.
+   */
+  dispatchable: number;
 }
 
 /** Telemetry, anomalies and work orders of the site, compared with what the broker acknowledged. */
@@ -142,7 +147,17 @@ export async function countOutcome(db: Db, site: FaultSite, stream: Stream, stor
       [site.siteId],
     )
   ).rows;
+  const dispatchable =
+    (
+      await db.query<{ n: number }>(
+        `select count(*)::int as n from anomalies a where a.site_id = $1 and (
+           (a.rule = $2 and not (a.evidence->>'memberRule' = any($3::text[])))
+           or (a.rule <> $2 and (a.incident_id is null or a.split_at is not null or a.rule = any($3::text[]))))`,
+        [site.siteId, INCIDENT_RULE, LIFE_SAFETY_RULES],
+      )
+    ).rows[0]?.n ?? 0;
   return {
+    dispatchable,
     sent: stream.sent(),
     acknowledged: stream.acked.size,
     stored: storedOfStream,

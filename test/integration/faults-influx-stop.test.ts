@@ -100,7 +100,7 @@ describe.skipIf(!present)('fault: stop InfluxDB', () => {
       missingAnomalies: 0,
       duplicatedAnomalies: 0,
       duplicatedWorkOrders: 0,
-      workOrders: final.anomalies,
+      workOrders: final.dispatchable,
     });
     await stream.stop();
   }, 150_000);

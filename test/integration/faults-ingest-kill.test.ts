@@ -76,7 +76,7 @@ describe.skipIf(!present)('fault: kill -9 an ingest worker mid-stream', () => {
       missingAnomalies: 0,
       duplicatedAnomalies: 0,
       duplicatedWorkOrders: 0,
-      workOrders: counts.anomalies,
+      workOrders: counts.dispatchable,
     });
     expect(await countOutcome(db, site, stream)).toEqual(counts);
     await stream.stop();

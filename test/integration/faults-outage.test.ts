@@ -81,7 +81,7 @@ describe.skipIf(!present).each(outages)('fault: $name', (outage) => {
       missingAnomalies: 0,
       duplicatedAnomalies: 0,
       duplicatedWorkOrders: 0,
-      workOrders: counts.anomalies,
+      workOrders: counts.dispatchable,
     });
     await stream.stop();
   }, 120_000);

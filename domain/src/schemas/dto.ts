@@ -165,6 +165,8 @@ export const errorCodes = [
   'INCIDENT_NOT_MEMBER',
   /** Split: the member was split out already. */
   'INCIDENT_ALREADY_SPLIT',
+  /** Issue 23: SOP items owed before this step are open; the body lists them (`items`). Finish them or record an exception. */
+  'SOP_INCOMPLETE',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

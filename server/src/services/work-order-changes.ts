@@ -17,6 +17,7 @@ import { returnVisitsRepository } from '../repositories/return-visits.repository
 import { historyRepository } from '../repositories/work-order-history.repository.ts';
 import { type WorkOrderPatch, type WorkOrderRecord, workOrdersRepository } from '../repositories/work-orders.repository.ts';
 import { ServiceError } from './errors.ts';
+import { sopGate } from './work-order-sop.ts';
 import type { Actor, WorkOrdersContext } from './work-orders.context.ts';
 
 /**
@@ -111,6 +112,8 @@ export async function applyChange(tx: Queryable, ctx: WorkOrdersContext, order: 
     if (unknown.length > 0) throw new ServiceError('VALIDATION', `photoIds: work order ${order.id} has no photo ${unknown.join(', ')}`);
   }
   const patch: WorkOrderPatch = { status: to, status_since: now };
+  const checklist = await sopGate(tx, order, change, actor, now);
+  if (checklist !== undefined) patch.checklist = checklist;
   const visits: ReturnVisitDto[] = [];
   let returnVisitDueAt: number | null = null;
   let stepDoneAt: number | undefined;

@@ -145,7 +145,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const xlsx = await fetch(`${f.server.url}/api/v1/reports/monthly?month=2026-03&groupBy=department&format=xlsx`, { headers: { cookie: f.cookie } });
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(await xlsx.arrayBuffer());
-      expect(book.worksheets.map((w) => w.name)).toEqual(['2026-03 department', 'false alarms']);
+      expect(book.worksheets.map((w) => w.name)).toEqual(['2026-03 department', 'false alarms', 'SOP', 'SOP exceptions']);
       const sheet = book.worksheets[0];
       const maintenance = sheet?.getRows(2, sheet.rowCount - 1)?.find((r) => r.getCell(1).value === 'maintenance');
       expect(maintenance?.getCell(3).value).toBeGreaterThanOrEqual(2);

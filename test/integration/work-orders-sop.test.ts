@@ -1,4 +1,4 @@
-import type { WorkOrderDetail, WorkOrderDto } from '@dutyroom/domain';
+import type { MonthlyReport, WorkOrderDetail, WorkOrderDto } from '@dutyroom/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { available, waitFor } from '../harness/servers.ts';
 import { type DbKind, type Fixture, insertAnomaly, P2_HOLD, startFixture } from './work-orders-fixtures.ts';
@@ -122,6 +122,19 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
         'leave-notice',
         'patrol-log',
       ]);
+    });
+
+    it('the monthly report gives the SOP completion rate per rule and lists the exceptions with their reasons', async () => {
+      const report = (await f.api<MonthlyReport>('GET', '/api/v1/reports/monthly?month=2026-03')).body;
+      // The two orders above: one followed its procedure, one went on with exceptions (at resolve, then at close).
+      expect(report.sopByRule).toEqual([{ rule: 'vacant-unit-water', finished: 2, complete: 1, withExceptions: 1, rate: 0.5 }]);
+      expect(report.sopExceptions.map((e) => [e.stage, e.reason, e.itemIds])).toEqual([
+        ['resolve', '阀门锈死无法关闭，已报工程部', ['close-valve']],
+        ['close', '业主委托物业全权处理，另行通知', ['front-desk-verify', 'phone-owner', 'leave-notice', 'patrol-log']],
+      ]);
+      expect(report.sopExceptions[0]).toMatchObject({ rule: 'vacant-unit-water', actor: '值班员 张敏' });
+      const csv = await fetch(`${f.server.url}/api/v1/reports/monthly?month=2026-03&format=csv`, { headers: { cookie: f.cookie } });
+      expect(await csv.text()).toContain('阀门锈死无法关闭，已报工程部');
     });
   });
 }

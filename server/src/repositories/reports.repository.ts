@@ -84,4 +84,29 @@ export const reportsRepository = {
     );
     return rows;
   },
+
+  /** Issue 23: orders of the month whose work was reported done, per rule: complete, or with an SOP item waived. */
+  async sopByRule(db: Queryable, siteId: string, start: number, end: number) {
+    const { rows } = await db.query<{ rule: string; finished: number; with_exceptions: number }>(
+      `select w.rule, count(*)::int as finished,
+         count(*) filter (where exists (select 1 from jsonb_array_elements(w.checklist) e where e ? 'waived'))::int as with_exceptions
+       from work_orders w where w.site_id = $1 and w.source = 'anomaly' and ${range('w.created_at')} and not w.drill and w.merged_into is null
+         and w.resolution is not null and jsonb_array_length(w.checklist) > 0
+       group by w.rule order by w.rule`,
+      [siteId, start, end],
+    );
+    return rows;
+  },
+
+  /** The SOP exceptions recorded in the month, oldest first, with who, why and which items. */
+  async sopExceptions(db: Queryable, siteId: string, start: number, end: number) {
+    const { rows } = await db.query<{ work_order_id: string; rule: string | null; at: number; actor: string; payload: Record<string, unknown> }>(
+      `select e.work_order_id::text as work_order_id, w.rule, (extract(epoch from e.at) * 1000)::float8 as at, e.actor, e.payload
+       from work_order_events e join work_orders w on w.id = e.work_order_id
+       where w.site_id = $1 and e.action = 'sop-exception' and ${range('e.at')} and not w.drill
+       order by e.at, e.id`,
+      [siteId, start, end],
+    );
+    return rows;
+  },
 };

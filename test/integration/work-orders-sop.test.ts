@@ -136,5 +136,32 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const csv = await fetch(`${f.server.url}/api/v1/reports/monthly?month=2026-03&format=csv`, { headers: { cookie: f.cookie } });
       expect(await csv.text()).toContain('阀门锈死无法关闭，已报工程部');
     });
+
+    it('回访规程: a routine repair visited the same day is recorded as early with its reason, and counted apart from the next-day rate', async () => {
+      // April, so the March figures above stay as they are.
+      f.clock.advance(30 * 24 * 60 * 60_000);
+      const order = (await f.api<One>('POST', '/api/v1/work-orders', { category: 'repair', channel: 'phone', unitId: '1-1-102', description: '卫生间灯不亮' }))
+        .body.workOrder;
+      for (const step of [
+        { action: 'dispatch', department: 'maintenance', assigneeId: 'chen' },
+        { action: 'accept' },
+        { action: 'arrive' },
+        { action: 'resolve', note: '更换灯泡' },
+        { action: 'feedBack' },
+      ])
+        expect((await act(order.id, step)).status).toBe(200);
+      const refused = await act(order.id, { action: 'returnVisit', satisfaction: 'satisfied', method: 'phone' });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain('earlyReason');
+      const early = await act(order.id, { action: 'returnVisit', satisfaction: 'satisfied', method: 'phone', earlyReason: '业主明天出差，今天先回访' });
+      expect(early.status).toBe(200);
+      expect((await detail(order.id)).timeline.find((e) => e.action === 'returnVisit')?.payload).toMatchObject({
+        early: true,
+        earlyReason: '业主明天出差，今天先回访',
+      });
+      const month = new Date(f.clock.now).toISOString().slice(0, 7);
+      const report = (await f.api<MonthlyReport>('GET', `/api/v1/reports/monthly?month=${month}`)).body;
+      expect(report.rows[0]).toMatchObject({ returnVisitsDone: 1, returnVisitsEarly: 1, routineNextDayRate: 0 });
+    });
   });
 }

@@ -18,6 +18,8 @@ export const reportRowSchema = z.object({
   returnVisitsDue: z.number().int(),
   returnVisitsDone: z.number().int(),
   returnVisitRate: rate,
+  /** Issue 23: visits made before their window (isEarlyVisit), with a reason; never counted as next-day visits. */
+  returnVisitsEarly: z.number().int().default(0),
   /** 日常一般性维修 次日电话回访: share visited by the end of the next day (target ≥ 70 %). */
   routineNextDayRate: rate,
   routineNextDayTarget: z.number(),

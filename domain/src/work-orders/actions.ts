@@ -109,6 +109,8 @@ export const transitionRequestSchema = z.discriminatedUnion('action', [
     action: z.literal('returnVisit'),
     satisfaction: z.enum(satisfactions),
     method: z.enum(['phone', 'on-site']),
+    /** Issue 23: why the visit is made before its window (return-visit.ts isEarlyVisit); required then. */
+    earlyReason: reason.optional(),
     sopException,
     ...common,
   }),

@@ -7,6 +7,13 @@ const keyOf = (g: Grouping, alias: string) =>
   g === 'site' ? `${alias}.site_id` : g === 'department' ? `coalesce(${alias}.department, '-')` : `coalesce(${alias}.assignee_id, '-')`;
 const range = (column: string) => `${column} >= to_timestamp($2 / 1000.0) and ${column} < to_timestamp($3 / 1000.0)`;
 
+/**
+ * Issue 23: a visit done before its window (domain isEarlyVisit): a routine repair before local
+ * midnight of its scheduled day ($4 = the site's time zone), a leak before the heavy rain.
+ */
+const EARLY = `(v.status = 'done' and ((v.rule = 'after-heavy-rain' and v.scheduled_at is null)
+  or (v.rule = 'routine-next-day' and v.done_at < (date_trunc('day', v.scheduled_at at time zone $4) at time zone $4))))`;
+
 /** The monthly figures (考核指标), counted in SQL over [start, end); drills never count. */
 export const reportsRepository = {
   async orders(db: Queryable, siteId: string, start: number, end: number, g: Grouping) {
@@ -31,13 +38,14 @@ export const reportsRepository = {
     return rows;
   },
 
-  async returnVisits(db: Queryable, siteId: string, start: number, end: number, g: Grouping) {
+  async returnVisits(db: Queryable, siteId: string, start: number, end: number, g: Grouping, timeZone: string) {
     const { rows } = await db.query<{
       key: string;
       due: number;
       done: number;
       routine: number;
       routine_on_time: number;
+      early: number;
       satisfied: number;
       dissatisfied: number;
       rated: number;
@@ -46,13 +54,14 @@ export const reportsRepository = {
          count(*) filter (where v.status <> 'superseded')::int as due,
          count(*) filter (where v.status = 'done')::int as done,
          count(*) filter (where v.rule = 'routine-next-day' and v.status <> 'superseded')::int as routine,
-         count(*) filter (where v.rule = 'routine-next-day' and v.status = 'done' and v.done_at <= v.due_at)::int as routine_on_time,
+         count(*) filter (where v.rule = 'routine-next-day' and v.status = 'done' and v.done_at <= v.due_at and not ${EARLY})::int as routine_on_time,
+         count(*) filter (where ${EARLY})::int as early,
          count(*) filter (where v.satisfaction = 'satisfied')::int as satisfied,
          count(*) filter (where v.satisfaction = 'dissatisfied')::int as dissatisfied,
          count(*) filter (where v.satisfaction is not null)::int as rated
        from return_visits v join work_orders w on w.id = v.work_order_id
        where v.site_id = $1 and ${range('v.planned_at')} and not w.drill group by 1`,
-      [siteId, start, end],
+      [siteId, start, end, timeZone],
     );
     return rows;
   },

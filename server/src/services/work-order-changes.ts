@@ -1,5 +1,6 @@
 import {
   type ClockFacts,
+  isEarlyVisit,
   isOpenStatus,
   nextStatus,
   planReturnVisit,
@@ -155,6 +156,15 @@ export async function applyChange(tx: Queryable, ctx: WorkOrdersContext, order: 
     }
     case 'returnVisit': {
       const visit = await returnVisitsRepository.openFor(tx, order.id);
+      // Issue 23: a visit before its window is kept as early, with the reason, and counted apart in the report.
+      if (visit !== undefined && isEarlyVisit(visit, now, ctx.site.timezone)) {
+        if (change.earlyReason === undefined)
+          throw new ServiceError(
+            'VALIDATION',
+            `earlyReason: this ${visit.rule} return visit is early (${visit.scheduledAt === null ? 'waiting for heavy rain' : 'before its day'}); say why it is made now`,
+          );
+        extra['early'] = true;
+      }
       if (visit !== undefined) await returnVisitsRepository.complete(tx, visit.id, change.satisfaction, actor.displayName, now);
       extra['returnVisitId'] = visit?.id ?? null;
       break;

@@ -73,6 +73,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'error.INCIDENT_ALREADY_SPLIT': 'Already split out',
   'error.SOP_INCOMPLETE': 'SOP not done',
   'action.sop-exception': 'SOP exception',
+  'visit.earlyReason': 'Early return visit (before its window): say why',
   'sop.blocking': 'These SOP steps are not done; this action is blocked:',
   'sop.needsEvidence': 'evidence missing (a note, the call, a photo)',
   'sop.exceptionReason': 'Record an exception (audited, counted in the monthly report)',

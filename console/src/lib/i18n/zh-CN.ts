@@ -71,6 +71,7 @@ export const zhCN = {
   'error.INCIDENT_ALREADY_SPLIT': '已拆分过',
   'error.SOP_INCOMPLETE': 'SOP 未完成',
   'action.sop-exception': 'SOP 例外',
+  'visit.earlyReason': '提前回访（未到回访时间）：请说明原因',
   'sop.blocking': '以下 SOP 步骤未完成，不能执行此操作：',
   'sop.needsEvidence': '缺少凭证（说明/通话结果/照片）',
   'sop.exceptionReason': '记录例外原因（将被审计并计入月报）',

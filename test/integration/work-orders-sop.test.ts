@@ -83,6 +83,10 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       // The call's outcome is its evidence.
       expect((await tick(id, 'phone-owner', { done: true })).status).toBe(400);
       expect((await tick(id, 'phone-owner', { done: true, ownerReached: true })).status).toBe(200);
+      // Unticked, the call's outcome goes with it: ticked again, the item asks for it anew.
+      expect((await tick(id, 'phone-owner', { done: false })).status).toBe(200);
+      expect((await tick(id, 'phone-owner', { done: true })).status).toBe(400);
+      expect((await tick(id, 'phone-owner', { done: true, ownerReached: true })).status).toBe(200);
       expect((await tick(id, 'patrol-log', { done: true })).status).toBe(200);
       const closed = await act(id, { action: 'returnVisit', satisfaction: 'satisfied', method: 'phone' });
       expect(closed.status).toBe(200);

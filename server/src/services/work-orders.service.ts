@@ -215,8 +215,10 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
         if (tick.photoId !== undefined && !(await historyRepository.photos(tx, id)).some((p) => p.id === tick.photoId))
           throw new ServiceError('VALIDATION', `photoId: work order ${id} has no photo ${tick.photoId}`);
         const t = now();
+        // An untick drops the evidence of the earlier tick: ticked again, the item asks for it anew.
+        const { proof: _proof, ownerReached: _reached, photoId: _photo, ...base } = target;
         const entry: ChecklistEntry = {
-          ...target,
+          ...(tick.done ? target : base),
           done: tick.done,
           doneAt: tick.done ? t : null,
           doneBy: tick.done ? actor.displayName : null,

@@ -63,7 +63,7 @@ export const stewardApi = {
   photo: (id: string, file: File) => {
     const form = new FormData();
     form.append('photo', file);
-    return call(z.unknown(), `/api/v1/work-orders/${encodeURIComponent(id)}/photos`, { method: 'POST', body: form });
+    return call(z.object({ photo: z.object({ id: z.string() }) }), `/api/v1/work-orders/${encodeURIComponent(id)}/photos`, { method: 'POST', body: form });
   },
   logout: () => call(z.unknown(), '/api/v1/session', { method: 'DELETE' }),
 };

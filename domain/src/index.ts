@@ -53,3 +53,5 @@ export * from './work-orders/policy-schema.ts';
 export * from './work-orders/return-visit.ts';
 export * from './work-orders/sla.ts';
 export * from './work-orders/sop.ts';
+export * from './work-orders/sop-gates.ts';
+export * from './work-orders/sop-settings.ts';

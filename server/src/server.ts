@@ -185,6 +185,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     scope,
   };
   const workOrders = createWorkOrdersService(ctx);
+  const valveClosed = (orderId: string, commandId: string, by: string) => workOrders.valveClosed(orderId, commandId, by);
   // SLA escalations (物业跟随制) reach the person escalated to as pushes too.
   escalations.subscribe((event) => notify.notifier.onSlaEscalation(event));
   const clocks = createWorkOrderClocks(ctx);
@@ -192,7 +193,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const services: Mutable<AppServices> = {
     workOrders,
     clocks,
-    valves: createValveService({ db, site: siteFile, mqtt: () => commandClient, now, log: log.child({ module: 'server.valves' }) }),
+    valves: createValveService({ db, site: siteFile, mqtt: () => commandClient, now, log: log.child({ module: 'server.valves' }), onCloseSent: valveClosed }),
     returnVisits: createReturnVisitsService(ctx),
     reports: createReportsService(ctx),
     audit: createAuditService(ctx),
@@ -225,7 +226,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     ctx.policy = next.workOrders;
     unitsWithValve.clear();
     for (const id of valveUnits(next)) unitsWithValve.add(id);
-    services.valves = createValveService({ db, site: siteFile, mqtt: () => commandClient, now, log: log.child({ module: 'server.valves' }) });
+    services.valves = createValveService({
+      db,
+      site: siteFile,
+      mqtt: () => commandClient,
+      now,
+      log: log.child({ module: 'server.valves' }),
+      onCloseSent: valveClosed,
+    });
     if (io !== undefined) await refreshGridRooms(io, scope, site.siteId).catch((error: unknown) => log.error({ err: error }, 'grid rooms not refreshed'));
     await revisions.publish(revision).catch((error: unknown) => log.error({ err: error, revision }, 'site revision not announced to the ingest'));
     log.info({ revision }, 'site revision applied');

@@ -92,7 +92,11 @@ describe.skipIf(!present)('steward phone view in Chromium', () => {
     await page.waitForSelector('[data-testid="steward-order"][data-unit="1-1-101"][data-status="accepted"]', { timeout: 5000 });
     await order.locator('[data-testid="order-arrive"]').click();
     await page.waitForSelector('[data-testid="steward-order"][data-unit="1-1-101"][data-status="on-site"]', { timeout: 5000 });
+    // Issue 23: the phone shows that the valve comes before 处理完成, and holds the button until it is done.
+    await expect(order.locator('[data-testid="sop-blocking"]').innerText()).resolves.toContain('关闭该户水闸阀');
+    expect(await order.locator('[data-testid="order-resolve"]').isDisabled()).toBe(true);
     await order.locator('input[type="checkbox"]').first().check();
+    await order.locator('[data-testid="sop-blocking"]').waitFor({ state: 'detached', timeout: 5000 });
     await order.locator('input.note').fill('已关闭水阀，业主已知悉');
     await order.locator('[data-testid="order-resolve"]').click();
     await page.waitForSelector('[data-testid="steward-order"][data-unit="1-1-101"][data-status="resolved"]', { timeout: 5000 });

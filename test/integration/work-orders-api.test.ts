@@ -106,8 +106,9 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
           { action: 'feedBack' },
         ])
           expect((await act(id, step)).status).toBe(200);
-      f.clock.advance(60 * MINUTE);
-      await act(done.id, { action: 'returnVisit', satisfaction: 'satisfied', method: 'phone' });
+      // The next day (次日内): a visit the same day would be early (issue 23) and not count as next-day.
+      f.clock.advance(24 * 60 * MINUTE);
+      expect((await act(done.id, { action: 'returnVisit', satisfaction: 'satisfied', method: 'phone' })).status).toBe(200);
       const anomaly = await insertAnomaly(f.db, f.siteId, { at: f.clock.now });
       // Still open when its P2 hold (20 s) has passed: it gets its order.
       f.clock.advance(P2_HOLD);
@@ -122,6 +123,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
         returnVisitsDue: 2,
         returnVisitsDone: 1,
         returnVisitRate: 0.5,
+        returnVisitsEarly: 0,
         routineNextDayRate: 0.5,
         routineNextDayTarget: 0.7,
       });
@@ -145,7 +147,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const xlsx = await fetch(`${f.server.url}/api/v1/reports/monthly?month=2026-03&groupBy=department&format=xlsx`, { headers: { cookie: f.cookie } });
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(await xlsx.arrayBuffer());
-      expect(book.worksheets.map((w) => w.name)).toEqual(['2026-03 department', 'false alarms']);
+      expect(book.worksheets.map((w) => w.name)).toEqual(['2026-03 department', 'false alarms', 'SOP', 'SOP exceptions']);
       const sheet = book.worksheets[0];
       const maintenance = sheet?.getRows(2, sheet.rowCount - 1)?.find((r) => r.getCell(1).value === 'maintenance');
       expect(maintenance?.getCell(3).value).toBeGreaterThanOrEqual(2);

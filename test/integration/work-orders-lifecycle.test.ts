@@ -147,7 +147,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
         { action: 'feedBack' },
       ])
         await act(order.id, step);
-      const reopened = await act(order.id, { action: 'returnVisit', satisfaction: 'dissatisfied', method: 'phone' });
+      // The owner calls back the same day: before the routine next-day window, so the visit is early and says why (issue 23).
+      const reopened = await act(order.id, { action: 'returnVisit', satisfaction: 'dissatisfied', method: 'phone', earlyReason: '业主当天来电：仍然堵塞' });
       expect(reopened.body.workOrder).toMatchObject({ status: 'reopened', step: 'dispatch' });
       for (const step of [
         { action: 'dispatch', department: 'maintenance', assigneeId: 'chen' },

@@ -50,6 +50,17 @@ export const checklistItemSchema = z.object({
   note: z.string().optional(),
   /** Not needed any more (a notice at the door once the owner was reached by phone). */
   notApplicable: z.boolean().optional(),
+  /** Issue 23: before which step the item must be done, and what counts as done (sop-gates.ts). */
+  requiredBefore: z.enum(['resolve', 'close', 'advisory']).optional(),
+  evidence: z.enum(['tick', 'valve-confirmed', 'call-logged', 'photo', 'note']).optional(),
+  /** The call's outcome when the item was a call (电话知会业主). */
+  ownerReached: z.boolean().optional(),
+  /** A photo of the order showing the item done (a notice left at the door). */
+  photoId: z.string().optional(),
+  /** The system ticked it: the valve command it sent, or the resolve note that is the record. */
+  proof: z.object({ kind: z.enum(['valve-command', 'resolve-note']), ref: z.string() }).optional(),
+  /** An exception recorded for this item: it no longer blocks `stage`, and the order and the KPIs say so. */
+  waived: z.object({ reason: z.string(), by: z.string(), at: z.number(), stage: z.enum(['resolve', 'close']) }).optional(),
 });
 /** An SOP item as an order carries it: the template of sop.ts plus who ticked it, when. */
 export type ChecklistEntry = z.infer<typeof checklistItemSchema>;
@@ -154,6 +165,8 @@ export const errorCodes = [
   'INCIDENT_NOT_MEMBER',
   /** Split: the member was split out already. */
   'INCIDENT_ALREADY_SPLIT',
+  /** Issue 23: SOP items owed before this step are open; the body lists them (`items`). Finish them or record an exception. */
+  'SOP_INCOMPLETE',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

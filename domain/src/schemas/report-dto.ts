@@ -18,6 +18,8 @@ export const reportRowSchema = z.object({
   returnVisitsDue: z.number().int(),
   returnVisitsDone: z.number().int(),
   returnVisitRate: rate,
+  /** Issue 23: visits made before their window (isEarlyVisit), with a reason; never counted as next-day visits. */
+  returnVisitsEarly: z.number().int().default(0),
   /** 日常一般性维修 次日电话回访: share visited by the end of the next day (target ≥ 70 %). */
   routineNextDayRate: rate,
   routineNextDayTarget: z.number(),
@@ -43,6 +45,21 @@ export const anomalyFiguresSchema = z.object({
   withoutOrder: z.number().int(),
 });
 
+/**
+ * Issue 23: orders of a rule whose work was reported done (resolved or later), how many followed the
+ * whole procedure, and how many went on with an exception (an SOP item waived with a reason).
+ */
+export const sopRuleRowSchema = z.object({ rule: z.string(), finished: z.number().int(), complete: z.number().int(), withExceptions: z.number().int(), rate });
+export const sopExceptionRowSchema = z.object({
+  workOrderId: z.string(),
+  rule: z.string().nullable(),
+  at: z.number(),
+  actor: z.string(),
+  stage: z.string(),
+  reason: z.string(),
+  itemIds: z.array(z.string()),
+});
+
 export const monthlyReportSchema = z.object({
   siteId: z.string(),
   month: z.string(),
@@ -50,6 +67,9 @@ export const monthlyReportSchema = z.object({
   rows: z.array(reportRowSchema),
   falseAlarmsByRule: z.array(falseAlarmRowSchema),
   anomalies: anomalyFiguresSchema,
+  /** SOP completion per rule and the exceptions recorded in the month, with their reasons (issue 23). */
+  sopByRule: z.array(sopRuleRowSchema).default([]),
+  sopExceptions: z.array(sopExceptionRowSchema).default([]),
 });
 export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
 

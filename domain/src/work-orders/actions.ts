@@ -75,6 +75,15 @@ const common = {
   expectedVersion: z.number().int().positive().optional(),
 };
 
+/**
+ * Issue 23: finishing a step with SOP items still open, knowingly. The reason is audited, stored on
+ * each item it waives, shown on the order's timeline and counted in the monthly report.
+ */
+export const sopExceptionSchema = z.strictObject({
+  reason: z.string().trim().min(2, 'say why the procedure was not followed (at least 2 characters)').max(500),
+});
+const sopException = sopExceptionSchema.optional();
+
 export const transitionRequestSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('dispatch'), department: z.enum(departments), assigneeId: personId, appointmentAt: epochMs.optional(), ...common }),
   /** 受理: the person has contacted the owner. */
@@ -90,6 +99,7 @@ export const transitionRequestSchema = z.discriminatedUnion('action', [
     completedAt: epochMs.optional(),
     repairKind: z.enum(repairKinds).optional(),
     photoIds,
+    sopException,
     idempotencyKey: common.idempotencyKey,
     expectedVersion: common.expectedVersion,
   }),
@@ -99,9 +109,12 @@ export const transitionRequestSchema = z.discriminatedUnion('action', [
     action: z.literal('returnVisit'),
     satisfaction: z.enum(satisfactions),
     method: z.enum(['phone', 'on-site']),
+    /** Issue 23: why the visit is made before its window (return-visit.ts isEarlyVisit); required then. */
+    earlyReason: reason.optional(),
+    sopException,
     ...common,
   }),
-  z.strictObject({ action: z.literal('close'), ...common }),
+  z.strictObject({ action: z.literal('close'), sopException, ...common }),
   z.strictObject({ action: z.literal('cancel'), reason, ...common }),
   /** 误报, with the reason (counted per rule in the monthly report). */
   z.strictObject({ action: z.literal('falseAlarm'), reason, ...common }),
@@ -116,6 +129,11 @@ export const checklistTickRequestSchema = z.strictObject({
   note: note.optional(),
   /** Ticking "phone the owner": whether the owner was reached (a reached owner needs no notice at the door). */
   ownerReached: z.boolean().optional(),
+  /** A photo uploaded to the order first (POST …/photos) that shows the item done (a notice at the door). */
+  photoId: z
+    .string()
+    .regex(/^\d{1,12}$/, 'a photo id')
+    .optional(),
 });
 export const mergeRequestSchema = z.strictObject({ duplicateIds: z.array(z.string().regex(/^\d+$/, 'a work order id')).min(1).max(20) });
 /** 升级 by hand: why the control room does not wait for the clock. */

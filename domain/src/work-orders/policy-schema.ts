@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dispatchSettingsSchema } from './dispatch.ts';
+import { sopGateSettingsSchema } from './sop-settings.ts';
 
 /**
  * Per-site work-order policy: the time standards of 物业跟随制 (SPEC §6), escalation, return
@@ -113,6 +114,8 @@ export const workOrderPolicySchema = z.strictObject({
   }),
   /** Per rule: `immediate`, `never` or `{ holdMinutes }` over the defaults of `dispatch.ts` (issue 14, docs/work-orders.md §Dispatch). */
   dispatch: dispatchSettingsSchema.default({}),
+  /** Per rule and item: when an SOP item is owed and what counts as done, over the defaults of sop-gates.ts (issue 23). */
+  sopGates: sopGateSettingsSchema.default({}),
   /** 管家职责: an anomaly in a unit goes to the grid's steward (customer service) unless the rule says otherwise. */
   defaultDepartment: z.enum(departments).default('customer-service'),
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultWorkOrderPolicy } from './policy-schema.ts';
-import { planReturnVisit, type ReturnVisitFacts, scheduleAfterRain } from './return-visit.ts';
+import { isEarlyVisit, planReturnVisit, type ReturnVisitFacts, scheduleAfterRain } from './return-visit.ts';
 
 const policy = defaultWorkOrderPolicy();
 const TZ = 'Asia/Shanghai';
@@ -42,5 +42,23 @@ describe(planReturnVisit.name, () => {
   it('回访规程: the visit after the rain is on site within 3 days, at a callable hour', () => {
     const rain = at('2026-04-02T23:00:00');
     expect(scheduleAfterRain(rain, policy, TZ)).toEqual({ scheduledAt: at('2026-04-03T08:00:00'), dueAt: rain + 3 * 86_400_000 });
+  });
+});
+
+describe(isEarlyVisit.name, () => {
+  it('a routine repair visited the same day is early; from local midnight of the next day it is on time', () => {
+    const plan = planReturnVisit(facts({ category: 'repair' }), policy, TZ);
+    const visit = { rule: plan.rule, status: 'pending', scheduledAt: plan.scheduledAt };
+    expect(isEarlyVisit(visit, at('2026-03-10T17:00:00'), TZ)).toBe(true);
+    expect(isEarlyVisit(visit, at('2026-03-10T23:59:00'), TZ)).toBe(true);
+    expect(isEarlyVisit(visit, at('2026-03-11T00:00:00'), TZ)).toBe(false);
+    expect(isEarlyVisit(visit, at('2026-03-11T10:00:00'), TZ)).toBe(false);
+  });
+
+  it('a leak visited before the heavy rain is early; after it, not; rules "within n days" have no early', () => {
+    expect(isEarlyVisit({ rule: 'after-heavy-rain', status: 'waiting-for-rain', scheduledAt: null }, at('2026-03-12T10:00:00'), TZ)).toBe(true);
+    expect(isEarlyVisit({ rule: 'after-heavy-rain', status: 'pending', scheduledAt: at('2026-03-13T09:00:00') }, at('2026-03-13T10:00:00'), TZ)).toBe(false);
+    const rework = planReturnVisit(facts({ category: 'repair', rework: true }), policy, TZ);
+    expect(isEarlyVisit({ rule: rework.rule, status: 'pending', scheduledAt: rework.scheduledAt }, fedBackAt + 1000, TZ)).toBe(false);
   });
 });

@@ -85,3 +85,20 @@ export function planReturnVisit(f: ReturnVisitFacts, policy: WorkOrderPolicy, ti
 export function scheduleAfterRain(rainAt: number, policy: WorkOrderPolicy, timeZone: string): { scheduledAt: number; dueAt: number } {
   return { scheduledAt: nextCallableAt(rainAt, policy.callHours, timeZone), dueAt: rainAt + policy.returnVisits.afterRainDays * DAY };
 }
+
+/**
+ * Issue 23: a return visit recorded before its window is early: the next day for a routine repair
+ * (次日内, from local midnight), after the heavy rain for a slab/window/wall leak (经过一次大暴雨之后).
+ * It is kept, with the visitor's reason, and counted apart, so the next-day rate (≥ 70 %) stays true.
+ * The other rules have no lower bound ("within n days").
+ */
+export function isEarlyVisit(
+  visit: { readonly rule: ReturnVisitRule; readonly status: string; readonly scheduledAt: number | null },
+  at: number,
+  timeZone: string,
+): boolean {
+  if (visit.rule === 'after-heavy-rain') return visit.status === 'waiting-for-rain' || visit.scheduledAt === null;
+  if (visit.rule !== 'routine-next-day' || visit.scheduledAt === null) return false;
+  const d = localParts(visit.scheduledAt, timeZone);
+  return at < localToInstant(timeZone, d.year, d.month, d.day, 0, 0);
+}

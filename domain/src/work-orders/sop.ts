@@ -1,3 +1,5 @@
+import { type SopEvidence, type SopStage, sopGateOf } from './sop-gates.ts';
+
 /**
  * SOP checklists per anomaly rule (SPEC §5, the "SOP checklist on the work order" column), from the
  * property-management procedures (/work/shared/SEED-EXCERPTS.md). Each item carries both languages
@@ -8,6 +10,8 @@ export interface ChecklistItem {
   readonly id: string;
   readonly zh: string;
   readonly en: string;
+  readonly requiredBefore: SopStage;
+  readonly evidence: SopEvidence;
   done: boolean;
 }
 
@@ -20,7 +24,7 @@ export interface UnitFacts {
   readonly ownerReachable?: boolean | undefined;
 }
 
-type Item = Omit<ChecklistItem, 'done'>;
+type Item = Omit<ChecklistItem, 'done' | 'requiredBefore' | 'evidence'>;
 type Template = readonly Item[];
 
 const item = (id: string, zh: string, en: string): Item => ({ id, zh, en });
@@ -197,9 +201,10 @@ const generic: Template = [item('check', '到场查看并处理', 'Check on site
 /** The rules that have a checklist of their own (the rest get the generic one). */
 export const rulesWithChecklist: readonly string[] = Object.keys(templates);
 
+/** The rule's checklist for the unit's facts, each item with its gate (sop-gates.ts: when it is due, what counts as done). */
 export function checklistFor(rule: string, facts: UnitFacts): ChecklistItem[] {
   const template = templates[rule]?.(facts) ?? generic;
-  return template.map((entry) => ({ ...entry, done: false }));
+  return template.map((entry) => ({ ...entry, ...sopGateOf(rule, entry.id, facts), done: false }));
 }
 
 /** Rule titles shown on anomalies and work orders. */

@@ -1,6 +1,6 @@
-import type { ErrorCode } from '@dutyroom/domain';
+import type { BlockingItem, ErrorCode } from '@dutyroom/domain';
 import { WorkOrderTransitionError } from '@dutyroom/domain';
-import { ServiceError } from '../services/errors.ts';
+import { ServiceError, SopIncompleteError } from '../services/errors.ts';
 
 const statusOf: Record<ErrorCode, number> = {
   VALIDATION: 400,
@@ -18,6 +18,7 @@ const statusOf: Record<ErrorCode, number> = {
   NOT_AN_INCIDENT: 409,
   INCIDENT_NOT_MEMBER: 409,
   INCIDENT_ALREADY_SPLIT: 409,
+  SOP_INCOMPLETE: 409,
 };
 
 /** Fastify's and its plugins' own client errors (malformed JSON, body or file too large, wrong content type). */
@@ -29,11 +30,15 @@ export interface ErrorBody {
   readonly message: string;
   /** For VALIDATION: each problem with the path of the field. */
   readonly issues?: readonly { path: string; message: string }[];
+  /** For SOP_INCOMPLETE: the items that block the step (issue 23). */
+  readonly items?: readonly BlockingItem[];
 }
 
 /** The one mapper from thrown errors to `{error:{code,message}}` and an HTTP status (socket acks use it too). */
 export function toErrorBody(error: unknown): { status: number; error: ErrorBody } {
   if (error instanceof ValidationError) return { status: 400, error: { code: 'VALIDATION', message: error.message, issues: error.issues } };
+  if (error instanceof SopIncompleteError)
+    return { status: 409, error: { code: error.code, message: error.message, items: error.items.map((i) => ({ ...i })) } };
   if (error instanceof ServiceError) return { status: statusOf[error.code], error: { code: error.code, message: error.message } };
   if (error instanceof WorkOrderTransitionError) return { status: 409, error: { code: error.code, message: error.message } };
   const status = (error as { statusCode?: unknown } | null)?.statusCode;

@@ -24,12 +24,14 @@ export function createReportsService(ctx: Pick<WorkOrdersContext, 'db' | 'site' 
   async function monthly(user: UserDto | undefined, month: string, groupBy: Grouping): Promise<MonthlyReport> {
     requireSiteAccess(user, site.siteId);
     const { start, end } = monthRange(month, site.timezone);
-    const [orders, steps, visits, falseAlarms, anomalies] = await Promise.all([
+    const [orders, steps, visits, falseAlarms, anomalies, sopRules, sopEvents] = await Promise.all([
       reportsRepository.orders(db, site.siteId, start, end, groupBy),
       reportsRepository.steps(db, site.siteId, start, end, groupBy),
-      reportsRepository.returnVisits(db, site.siteId, start, end, groupBy),
+      reportsRepository.returnVisits(db, site.siteId, start, end, groupBy, site.timezone),
       reportsRepository.falseAlarms(db, site.siteId, start, end),
       reportsRepository.anomalies(db, site.siteId, start, end),
+      reportsRepository.sopByRule(db, site.siteId, start, end),
+      reportsRepository.sopExceptions(db, site.siteId, start, end),
     ]);
     const keys = [...new Set([...orders.map((r) => r.key), ...steps.map((r) => r.key), ...visits.map((r) => r.key)])].sort();
     const rows: ReportRow[] = keys.map((key) => {
@@ -51,6 +53,7 @@ export function createReportsService(ctx: Pick<WorkOrdersContext, 'db' | 'site' 
         returnVisitsDue: v?.due ?? 0,
         returnVisitsDone: v?.done ?? 0,
         returnVisitRate: rate(v?.done ?? 0, v?.due ?? 0),
+        returnVisitsEarly: v?.early ?? 0,
         routineNextDayRate: rate(v?.routine_on_time ?? 0, v?.routine ?? 0),
         routineNextDayTarget: ctx.policy.returnVisits.nextDayTargetRate,
         satisfied: v?.satisfied ?? 0,
@@ -65,6 +68,22 @@ export function createReportsService(ctx: Pick<WorkOrdersContext, 'db' | 'site' 
       rows,
       falseAlarmsByRule: falseAlarms.map((r) => ({ rule: r.rule, orders: r.orders, falseAlarms: r.false_alarms, rate: rate(r.false_alarms, r.orders) })),
       anomalies,
+      sopByRule: sopRules.map((r) => ({
+        rule: r.rule,
+        finished: r.finished,
+        complete: r.finished - r.with_exceptions,
+        withExceptions: r.with_exceptions,
+        rate: rate(r.finished - r.with_exceptions, r.finished),
+      })),
+      sopExceptions: sopEvents.map((e) => ({
+        workOrderId: e.work_order_id,
+        rule: e.rule,
+        at: e.at,
+        actor: e.actor,
+        stage: String(e.payload['stage'] ?? ''),
+        reason: String(e.payload['reason'] ?? ''),
+        itemIds: Array.isArray(e.payload['items']) ? (e.payload['items'] as { id?: unknown }[]).map((i) => String(i.id)) : [],
+      })),
     };
   }
 
@@ -83,6 +102,7 @@ function table(report: MonthlyReport): { header: string[]; rows: (string | numbe
     'returnVisitsDue',
     'returnVisitsDone',
     'returnVisitRate',
+    'returnVisitsEarly',
     'routineNextDayRate',
     'routineNextDayTarget',
     'satisfied',
@@ -99,6 +119,7 @@ function table(report: MonthlyReport): { header: string[]; rows: (string | numbe
     r.returnVisitsDue,
     r.returnVisitsDone,
     r.returnVisitRate,
+    r.returnVisitsEarly,
     r.routineNextDayRate,
     r.routineNextDayTarget,
     r.satisfied,
@@ -118,7 +139,15 @@ const csvCell = (v: string | number | null) => {
 export function reportCsv(report: MonthlyReport): string {
   const { header, rows } = table(report);
   const falseAlarms = [['rule', 'orders', 'falseAlarms', 'falseAlarmRate'], ...report.falseAlarmsByRule.map((r) => [r.rule, r.orders, r.falseAlarms, r.rate])];
-  const lines = [header, ...rows, [], ...falseAlarms].map((line) => line.map(csvCell).join(','));
+  const sop = [
+    ['rule', 'sopFinished', 'sopComplete', 'sopWithExceptions', 'sopCompletionRate'],
+    ...report.sopByRule.map((r) => [r.rule, r.finished, r.complete, r.withExceptions, r.rate]),
+  ];
+  const exceptions = [
+    ['workOrderId', 'rule', 'at', 'actor', 'stage', 'reason', 'items'],
+    ...report.sopExceptions.map((e) => [e.workOrderId, e.rule, new Date(e.at).toISOString(), e.actor, e.stage, e.reason, e.itemIds.join(' ')]),
+  ];
+  const lines = [header, ...rows, [], ...falseAlarms, [], ...sop, [], ...exceptions].map((line) => line.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
@@ -136,6 +165,13 @@ export async function reportXlsx(report: MonthlyReport): Promise<Buffer> {
   alarms.addRow(['rule', 'orders', 'falseAlarms', 'falseAlarmRate']).font = { bold: true };
   for (const r of report.falseAlarmsByRule) alarms.addRow([r.rule, r.orders, r.falseAlarms, r.rate]);
   alarms.getColumn(4).numFmt = '0.0%';
+  const sop = book.addWorksheet('SOP');
+  sop.addRow(['rule', 'sopFinished', 'sopComplete', 'sopWithExceptions', 'sopCompletionRate']).font = { bold: true };
+  for (const r of report.sopByRule) sop.addRow([r.rule, r.finished, r.complete, r.withExceptions, r.rate]);
+  sop.getColumn(5).numFmt = '0.0%';
+  const exceptions = book.addWorksheet('SOP exceptions');
+  exceptions.addRow(['workOrderId', 'rule', 'at', 'actor', 'stage', 'reason', 'items']).font = { bold: true };
+  for (const e of report.sopExceptions) exceptions.addRow([e.workOrderId, e.rule, new Date(e.at), e.actor, e.stage, e.reason, e.itemIds.join(' ')]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 

@@ -21,6 +21,8 @@ export interface ValveDeps {
   readonly mqtt: () => MqttClient | undefined;
   readonly now: () => number;
   readonly log: Logger;
+  /** A close command for a work order went out: the order's close-valve item ticks itself (issue 23). */
+  readonly onCloseSent?: (workOrderId: string, commandId: string, by: string) => Promise<void>;
 }
 
 interface Row {
@@ -113,6 +115,10 @@ export function createValveService(deps: ValveDeps) {
         if (client === undefined) throw new Error('no MQTT connection');
         await client.publishAsync(topics.valveCommand(siteId, deviceId), JSON.stringify(payload), { qos: 1 });
         deps.log.info({ unitId, deviceId, action: request.action, commandId: row.id }, 'valve command sent');
+        if (request.action === 'close' && request.workOrderId !== undefined)
+          await deps
+            .onCloseSent?.(request.workOrderId, row.id, row.issued_by)
+            .catch((error: unknown) => deps.log.error({ err: error, workOrderId: request.workOrderId }, 'close-valve not ticked on the work order'));
         return toDto(row);
       } catch (error) {
         await deps.db.query(`update valve_commands set status = 'failed', error = $2 where id = $1`, [row.id, (error as Error).message]);

@@ -1,5 +1,6 @@
 import {
   type ClockFacts,
+  isEarlyVisit,
   isOpenStatus,
   nextStatus,
   planReturnVisit,
@@ -17,6 +18,7 @@ import { returnVisitsRepository } from '../repositories/return-visits.repository
 import { historyRepository } from '../repositories/work-order-history.repository.ts';
 import { type WorkOrderPatch, type WorkOrderRecord, workOrdersRepository } from '../repositories/work-orders.repository.ts';
 import { ServiceError } from './errors.ts';
+import { sopGate } from './work-order-sop.ts';
 import type { Actor, WorkOrdersContext } from './work-orders.context.ts';
 
 /**
@@ -111,6 +113,8 @@ export async function applyChange(tx: Queryable, ctx: WorkOrdersContext, order: 
     if (unknown.length > 0) throw new ServiceError('VALIDATION', `photoIds: work order ${order.id} has no photo ${unknown.join(', ')}`);
   }
   const patch: WorkOrderPatch = { status: to, status_since: now };
+  const checklist = await sopGate(tx, order, change, actor, now);
+  if (checklist !== undefined) patch.checklist = checklist;
   const visits: ReturnVisitDto[] = [];
   let returnVisitDueAt: number | null = null;
   let stepDoneAt: number | undefined;
@@ -152,6 +156,15 @@ export async function applyChange(tx: Queryable, ctx: WorkOrdersContext, order: 
     }
     case 'returnVisit': {
       const visit = await returnVisitsRepository.openFor(tx, order.id);
+      // Issue 23: a visit before its window is kept as early, with the reason, and counted apart in the report.
+      if (visit !== undefined && isEarlyVisit(visit, now, ctx.site.timezone)) {
+        if (change.earlyReason === undefined)
+          throw new ServiceError(
+            'VALIDATION',
+            `earlyReason: this ${visit.rule} return visit is early (${visit.scheduledAt === null ? 'waiting for heavy rain' : 'before its day'}); say why it is made now`,
+          );
+        extra['early'] = true;
+      }
       if (visit !== undefined) await returnVisitsRepository.complete(tx, visit.id, change.satisfaction, actor.displayName, now);
       extra['returnVisitId'] = visit?.id ?? null;
       break;

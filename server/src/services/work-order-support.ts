@@ -1,4 +1,4 @@
-import { type ChecklistEntry, checklistFor, isOpenStatus, nextStatus, type TransitionRequest } from '@dutyroom/domain';
+import { applySopSettings, type ChecklistEntry, checklistFor, isOpenStatus, nextStatus, type TransitionRequest } from '@dutyroom/domain';
 import type { Queryable } from '@dutyroom/platform';
 import { audit } from '../repositories/audit.repository.ts';
 import { historyRepository } from '../repositories/work-order-history.repository.ts';
@@ -51,7 +51,9 @@ export function workOrderSupport(ctx: WorkOrdersContext) {
 
   function checklist(rule: string, unitId: string | null, ownerReachable?: boolean): ChecklistEntry[] {
     const unit = unitId === null ? undefined : site.unit(unitId);
-    return checklistFor(rule, { keyHeld: unit?.keyHeld ?? false, hasValve: unit !== undefined && ctx.unitsWithValve.has(unit.id), ownerReachable });
+    const items = checklistFor(rule, { keyHeld: unit?.keyHeld ?? false, hasValve: unit !== undefined && ctx.unitsWithValve.has(unit.id), ownerReachable });
+    // Issue 23: the site's SOP gate settings (a revision of its document) over the defaults.
+    return applySopSettings(items, rule, ctx.policy.sopGates);
   }
 
   /** The rule's checklist for the facts as now known, keeping what was ticked; items no longer needed stay, marked not applicable. */

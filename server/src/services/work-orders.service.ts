@@ -3,8 +3,10 @@ import {
   allowedActions,
   type BoardSnapshot,
   type ChecklistEntry,
+  gateOfEntry,
   type IntakeRequest,
   isOpenStatus,
+  missingEvidence,
   ownerPhoneFor,
   type Permission,
   progressUpdateDueAt,
@@ -202,26 +204,32 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
       user: UserDto | undefined,
       id: string,
       itemId: string,
-      tick: { done: boolean; note?: string | undefined; ownerReached?: boolean | undefined },
+      tick: { done: boolean; note?: string | undefined; ownerReached?: boolean | undefined; photoId?: string | undefined },
     ): Promise<WorkOrderDto> {
       const actor = actorOf(await requireOrder(user, id, 'workOrders:progress'));
       const order = await db.transaction(async (tx) => {
         const current = await lockOrder(tx, id);
         if (!isOpenStatus(current.status)) throw new ServiceError('WO_INVALID_TRANSITION', `a work order that is ${current.status} has its checklist closed`);
-        if (!current.checklist.some((i) => i.id === itemId)) throw new ServiceError('NOT_FOUND', `work order ${id} has no checklist item "${itemId}"`);
+        const target = current.checklist.find((i) => i.id === itemId);
+        if (target === undefined) throw new ServiceError('NOT_FOUND', `work order ${id} has no checklist item "${itemId}"`);
+        if (tick.photoId !== undefined && !(await historyRepository.photos(tx, id)).some((p) => p.id === tick.photoId))
+          throw new ServiceError('VALIDATION', `photoId: work order ${id} has no photo ${tick.photoId}`);
         const t = now();
-        const ticked = current.checklist.map(
-          (item): ChecklistEntry =>
-            item.id === itemId
-              ? {
-                  ...item,
-                  done: tick.done,
-                  doneAt: tick.done ? t : null,
-                  doneBy: tick.done ? actor.displayName : null,
-                  ...(tick.note ? { note: tick.note } : {}),
-                }
-              : item,
-        );
+        // An untick drops the evidence of the earlier tick: ticked again, the item asks for it anew.
+        const { proof: _proof, ownerReached: _reached, photoId: _photo, ...base } = target;
+        const entry: ChecklistEntry = {
+          ...(tick.done ? target : base),
+          done: tick.done,
+          doneAt: tick.done ? t : null,
+          doneBy: tick.done ? actor.displayName : null,
+          ...(tick.note ? { note: tick.note } : {}),
+          ...(tick.ownerReached === undefined ? {} : { ownerReached: tick.ownerReached }),
+          ...(tick.photoId === undefined ? {} : { photoId: tick.photoId }),
+        };
+        // Issue 23: a tick counts only with what its item declares as evidence (a note, the call's outcome, a photo).
+        const missing = tick.done ? missingEvidence(entry, gateOfEntry(current.rule, target).evidence) : undefined;
+        if (missing !== undefined) throw new ServiceError('VALIDATION', `"${itemId}" (${target.zh}) is done with ${missing}`);
+        const ticked = current.checklist.map((item): ChecklistEntry => (item.id === itemId ? entry : item));
         // 社区管家工作职责: the checklist follows the unit's facts; whether the owner was reached decides the notice at the door.
         const items = tick.ownerReached === undefined || current.rule === null ? ticked : refollow(current.rule, current.unit_id, ticked, tick.ownerReached);
         const updated = await writeOrder(tx, current, { checklist: items }, t);
@@ -237,6 +245,38 @@ export function createWorkOrdersService(ctx: WorkOrdersContext) {
       });
       broadcast.workOrder(dtoOf(ctx, order));
       return dtoOf(ctx, order);
+    },
+
+    /**
+     * Issue 23: the system ticks `close-valve` itself when it has sent the valve's close command for
+     * this order (the command id is the evidence). Nothing to do when the order has no such item
+     * open or is finished; a failure here never undoes the command.
+     */
+    async valveClosed(orderId: string, commandId: string, by: string): Promise<void> {
+      const order = await db.transaction(async (tx) => {
+        const current = await lockOrder(tx, orderId);
+        const target = current.checklist.find((i) => i.id === 'close-valve');
+        if (!isOpenStatus(current.status) || target === undefined || (target.done && target.proof !== undefined)) return undefined;
+        const t = now();
+        const entry: ChecklistEntry = { ...target, done: true, doneAt: t, doneBy: by, proof: { kind: 'valve-command', ref: commandId } };
+        const updated = await writeOrder(tx, current, { checklist: current.checklist.map((i) => (i.id === 'close-valve' ? entry : i)) }, t);
+        await historyRepository.addEvent(tx, {
+          workOrderId: orderId,
+          at: t,
+          actor: '系统',
+          action: 'checklist',
+          payload: { itemId: 'close-valve', done: true, commandId },
+        });
+        await audit(tx, {
+          actor: 'system',
+          action: 'work-order.checklist',
+          subjectType: 'work-order',
+          subjectId: orderId,
+          detail: { siteId: site.siteId, itemId: 'close-valve', done: true, commandId, by },
+        });
+        return updated;
+      });
+      if (order !== undefined) broadcast.workOrder(dtoOf(ctx, order));
     },
 
     /** Merges duplicates into `id`: each is cancelled with a pointer to the order that goes on. */

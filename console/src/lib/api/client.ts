@@ -25,6 +25,7 @@ import {
   workOrderDtoSchema,
 } from '@dutyroom/domain';
 import { z } from 'zod';
+import type { TickExtras } from '../work-order/sop-tick.ts';
 
 export type PersonDto = z.infer<typeof personDtoSchema>;
 
@@ -84,8 +85,8 @@ export const api = {
     request(z.object({ command: valveCommandDtoSchema }), `${unitPath(unitId)}/valve`, post({ action: 'close', confirm: true, workOrderId })),
   escalate: (id: string, note: string) => request(oneOrder, `${woPath(id)}/escalate`, post(note.trim() === '' ? {} : { note: note.trim() })),
   note: (id: string, text: string) => request(z.unknown(), `${woPath(id)}/notes`, post({ text })),
-  tick: (id: string, itemId: string, done: boolean) =>
-    request(z.unknown(), `${woPath(id)}/checklist/${encodeURIComponent(itemId)}`, { method: 'PATCH', body: JSON.stringify({ done }) }),
+  tick: (id: string, itemId: string, done: boolean, extras: TickExtras = {}) =>
+    request(z.unknown(), `${woPath(id)}/checklist/${encodeURIComponent(itemId)}`, { method: 'PATCH', body: JSON.stringify({ done, ...extras }) }),
   intake: (body: IntakeRequest) => request(oneOrder, '/api/v1/work-orders', post(body)),
   people: () => request(z.object({ items: z.array(personDtoSchema) }), '/api/v1/people'),
   /** Multipart (field "photo"): the browser sets the boundary, so no JSON content type here. */

@@ -1,5 +1,6 @@
 import { anomalyDtoSchema, type PushDto, pushDtoSchema, workOrderDtoSchema } from '@dutyroom/domain';
 import { z } from 'zod';
+import type { TickExtras } from '../../lib/work-order/sop-tick.ts';
 
 /** The steward view's calls (typed, parsed with the domain schemas); errors carry the server's code. */
 
@@ -54,12 +55,15 @@ export const stewardApi = {
   /** 受理 / 到场 / 处理完成 through the work-order API (docs/api.md). */
   transition: (id: string, action: 'accept' | 'arrive' | 'resolve', payload: Record<string, unknown> = {}) =>
     call(z.unknown(), `/api/v1/work-orders/${encodeURIComponent(id)}/transitions`, { method: 'POST', body: json({ action, ...payload }) }),
-  checklist: (id: string, itemId: string, done: boolean) =>
-    call(z.unknown(), `/api/v1/work-orders/${encodeURIComponent(id)}/checklist/${encodeURIComponent(itemId)}`, { method: 'PATCH', body: json({ done }) }),
+  checklist: (id: string, itemId: string, done: boolean, extras: TickExtras = {}) =>
+    call(z.unknown(), `/api/v1/work-orders/${encodeURIComponent(id)}/checklist/${encodeURIComponent(itemId)}`, {
+      method: 'PATCH',
+      body: json({ done, ...extras }),
+    }),
   photo: (id: string, file: File) => {
     const form = new FormData();
     form.append('photo', file);
-    return call(z.unknown(), `/api/v1/work-orders/${encodeURIComponent(id)}/photos`, { method: 'POST', body: form });
+    return call(z.object({ photo: z.object({ id: z.string() }) }), `/api/v1/work-orders/${encodeURIComponent(id)}/photos`, { method: 'POST', body: form });
   },
   logout: () => call(z.unknown(), '/api/v1/session', { method: 'DELETE' }),
 };

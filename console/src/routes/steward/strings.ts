@@ -32,6 +32,11 @@ const zhCN = {
   failed: '操作失败',
   drill: '演练',
   unit: '房号',
+  sopBlocking: '处理完成前须先做：',
+  sopException: '未能按规程完成？填写例外原因',
+  sopWaived: '例外',
+  sopAskNote: '请说明如何完成：',
+  sopAskOwnerReached: '是否已联系上业主？（确定 = 已接通，取消 = 未接通）',
 };
 
 export type StewardStrings = Record<keyof typeof zhCN, string>;
@@ -69,6 +74,11 @@ const en: StewardStrings = {
   failed: 'Failed',
   drill: 'Drill',
   unit: 'Unit',
+  sopBlocking: 'Before resolving, do:',
+  sopException: 'Could not follow the procedure? Give the reason',
+  sopWaived: 'Exception',
+  sopAskNote: 'Say how it was done:',
+  sopAskOwnerReached: 'Was the owner reached? (OK = reached, Cancel = not reached)',
 };
 
 export const stewardStrings: Readonly<Record<'zh-CN' | 'en', StewardStrings>> = { 'zh-CN': zhCN, en };

@@ -82,7 +82,7 @@ describe.skipIf(!present)('fault: stop InfluxDB', () => {
         const keys = await influxKeys();
         rows = keys.length;
         counts = await countOutcome(db, site, stream, new Set(keys));
-        return counts.lost === 0 && counts.missingAnomalies === 0 && counts.workOrders >= counts.anomalies;
+        return counts.lost === 0 && counts.missingAnomalies === 0 && counts.workOrders >= counts.dispatchable;
       },
       'every acknowledged reading in InfluxDB',
       70_000,

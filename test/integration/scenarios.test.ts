@@ -99,6 +99,15 @@ for (const scenario of loadScenarios()) {
         expect(found.rule).toBe(expected.rule);
       });
 
+    if (scenario.expect.anomalies.length === 0)
+      it('raises nothing: the wall stays empty (a replaced meter is re-based, not alarmed)', async () => {
+        // The run has finished and every message was published; give the ingest a moment to store them.
+        await waitFor(async () => (await rows<{ n: number }>(`select count(*)::int as n from telemetry`))[0]?.n !== 0, 'the readings stored', 15_000);
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(await rows<Row>('select rule, severity, unit_id, drill, evidence from anomalies')).toEqual([]);
+        expect(await rows<Row>('select rule from work_orders')).toEqual([]);
+      });
+
     if (scenario.name === 'vacant-unit-leak')
       it('labels what a drill raised as a drill (演练), and nothing else is about another unit', async () => {
         const anomalies = await rows<Row>(`select rule, severity, unit_id, drill from anomalies where rule = 'vacant-unit-water'`);

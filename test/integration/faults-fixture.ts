@@ -273,7 +273,7 @@ export async function settle(db: Db, site: FaultSite, stream: Stream, timeoutMs 
     return await waitFor(
       async () => {
         last = await countOutcome(db, site, stream);
-        return last.lost === 0 && last.missingAnomalies === 0 && last.workOrders >= last.anomalies - last.duplicatedAnomalies ? last : undefined;
+        return last.lost === 0 && last.missingAnomalies === 0 && last.workOrders >= last.dispatchable ? last : undefined;
       },
       'every acknowledged reading stored and every anomaly with its work order',
       timeoutMs,

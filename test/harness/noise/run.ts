@@ -161,6 +161,11 @@ export async function runNoiseBudget(options: NoiseRunOptions): Promise<NoiseRun
       }
     }
     await clock.until(clock.simEnd - 1000);
+    // Simulated time ends here for every part: the devices stop, so the ingest's timers and the
+    // server's clock must stop too, or settling would be minutes of simulated silence that no
+    // device made (every heartbeat device "offline" at the end of the run).
+    clearInterval(watch);
+    clock.pause();
     say(`[end of simulated time, wall ${Math.round((Date.now() - wallStart) / 1000)} s] settling`);
     for (const drill of drills) await api.drillFinished(drill.drillId, 120_000);
     for (let i = 0; i < options.settleSeconds * 5 && published() - (await handled()) > 0; i++) await new Promise((r) => setTimeout(r, 200));

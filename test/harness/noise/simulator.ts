@@ -55,9 +55,10 @@ export async function startBenchSimulator(options: {
     },
     progress: () => run.progress(),
     async restart() {
-      const saved = run.simulation.snapshot();
+      // The snapshot after the stop, as the demo player saves on stop: a batch published while
+      // stopping is in it, so the resumed registers never start below what the ingest has.
       await run.stop();
-      run = await start(saved);
+      run = await start(run.simulation.snapshot());
     },
     async stop() {
       await run.stop();
